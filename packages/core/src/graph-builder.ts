@@ -1,0 +1,72 @@
+import { GraphError } from './errors';
+import { analyzeGraph, inferNode } from './graph';
+import type { AnyNode, Graph, GraphOutput, Node, OpAttrs, OpName, ParamSpec, Shape } from './types';
+
+/**
+ * Builds a graph one node at a time, checking each node as it is added so
+ * that an error points at the call that caused it. Start empty or from an
+ * existing graph (to put a head on a backbone).
+ */
+export class GraphBuilder {
+  private readonly nodes: AnyNode[] = [];
+  private readonly outputs: GraphOutput[] = [];
+  private readonly shapes = new Map<string, Shape>();
+  private readonly params = new Map<string, ParamSpec[]>();
+
+  constructor(
+    readonly name: string,
+    base?: Graph,
+  ) {
+    if (base) {
+      const info = analyzeGraph(base);
+      for (const node of base.nodes) {
+        this.nodes.push(node);
+        this.shapes.set(node.name, info.shapes.get(node.name)!);
+        this.params.set(node.name, [...(info.params.get(node.name) ?? [])]);
+      }
+    }
+  }
+
+  /** Adds a node and returns its name, so calls chain: `b.add('relu', 'activation', [b.add(...)], ...)`. */
+  add<K extends OpName>(name: string, op: K, inputs: readonly string[], attrs: OpAttrs[K]): string {
+    if (this.shapes.has(name)) throw new GraphError('duplicate node name', { node: name, op, expected: 'a unique name', actual: 'a second node with this name' });
+    const node = { name, op, inputs: [...inputs], attrs } as Node<K> as AnyNode;
+    const { shape, params } = inferNode(node, this.shapes);
+    this.nodes.push(node);
+    this.shapes.set(name, shape);
+    this.params.set(name, params);
+    return name;
+  }
+
+  input(name: string, shape: Shape): string {
+    return this.add(name, 'input', [], { shape });
+  }
+
+  /** Marks a node as a graph output under `name` (the node's own name by default). */
+  output(node: string, name: string = node): this {
+    if (!this.shapes.has(node)) throw new GraphError(`output "${name}" refers to "${node}", which is not a node of the graph`);
+    this.outputs.push({ name, node });
+    return this;
+  }
+
+  /** The inferred output shape of a node added so far. */
+  shapeOf(node: string): Shape {
+    const shape = this.shapes.get(node);
+    if (!shape) throw new GraphError(`no node named "${node}" in graph "${this.name}"`);
+    return shape;
+  }
+
+  paramsOf(node: string): readonly ParamSpec[] {
+    return this.params.get(node) ?? [];
+  }
+
+  has(node: string): boolean {
+    return this.shapes.has(node);
+  }
+
+  build(): Graph {
+    const graph: Graph = { name: this.name, nodes: [...this.nodes], outputs: [...this.outputs] };
+    analyzeGraph(graph);
+    return graph;
+  }
+}

@@ -1,0 +1,20 @@
+export * from './types';
+export { GraphError, ModelFormatError, formatShape } from './errors';
+export { OPS, OP_NAMES, isOpName, samePadding, type OpDef } from './ops';
+export { analyzeGraph, inferNode, paramSpecs, consumers, type GraphInfo } from './graph';
+export { GraphBuilder } from './graph-builder';
+export { graphCost, type GraphCost, type NodeCost, type CostTotals, type TypeShare } from './cost';
+export {
+  graphToJSON,
+  graphFromJSON,
+  graphToJSONObject,
+  graphFromJSONObject,
+  GRAPH_FORMAT,
+  GRAPH_FORMAT_VERSION,
+  type GraphJSON,
+} from './graph-json';
+export { foldBatchNorm } from './passes/fold-batch-norm';
+export { fuseActivations } from './passes/fuse-activations';
+export { stripTrainingOps } from './passes/strip-training-ops';
+export { optimizeForInference } from './passes/inference-passes';
+export type { PassResult } from './passes/rewrite';

@@ -1,0 +1,23 @@
+import type { OpDef } from './op-def';
+import { dim, fail } from './checks';
+
+/** Inference-form batch normalization over the last axis. */
+export const batchNormOp: OpDef<'batchNorm'> = {
+  name: 'batchNorm',
+  arity: { min: 1, max: 1 },
+  checkAttrs(node) {
+    const eps = node.attrs.epsilon;
+    if (typeof eps !== 'number' || !(eps > 0)) fail(node, 'epsilon must be a positive number', '> 0', String(eps));
+  },
+  inferShape: (_node, [input]) => input!,
+  params(node, [input]) {
+    const channels = dim(node, input!, input!.length - 1);
+    return ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((p) => ({
+      name: `${node.name}/${p}`,
+      shape: [channels],
+      role: 'bn' as const,
+    }));
+  },
+  multAdds: () => 0,
+  layerType: () => 'other',
+};
