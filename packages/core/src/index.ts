@@ -18,3 +18,5 @@ export { fuseActivations } from './passes/fuse-activations';
 export { stripTrainingOps } from './passes/strip-training-ops';
 export { optimizeForInference } from './passes/inference-passes';
 export type { PassResult } from './passes/rewrite';
+export type { Backend, BackendInfo, CompiledModel, CompileOptions, HostTensor, TensorLike, TensorSpec } from './backend';
+export { registerBackend, unregisterBackend, getBackend, listBackends, compile } from './registry';
