@@ -1,1 +1,9 @@
-export {};
+export { extractReadmeExamples, NO_RUN_FLAG, type ReadmeExample } from './extract';
+export {
+  runReadmeExamples,
+  expectReadmeExamplesToPass,
+  describeFailure,
+  EXAMPLES_DIR,
+  type ReadmeExampleResult,
+  type RunReadmeExamplesOptions,
+} from './run';
