@@ -20,7 +20,8 @@ export class GraphError extends Error {
   readonly actual?: string;
 
   constructor(problem: string, details: GraphErrorDetails = {}) {
-    const where = details.node !== undefined ? `node "${details.node}"${details.op ? ` (${details.op})` : ''}: ` : '';
+    const where =
+      details.node !== undefined ? `node "${details.node}"${details.op ? ` (${details.op})` : ''}: ` : details.op !== undefined ? `${details.op} node: ` : '';
     const expectation =
       details.expected !== undefined || details.actual !== undefined
         ? ` (expected ${details.expected ?? '?'}, got ${details.actual ?? '?'})`

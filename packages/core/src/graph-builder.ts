@@ -1,5 +1,5 @@
 import { GraphError } from './errors';
-import { analyzeGraph, inferNode } from './graph';
+import { analyzeGraph, duplicateOutputError, inferNode, missingOutputNodeError } from './graph';
 import type { AnyNode, Graph, GraphOutput, Node, OpAttrs, OpName, ParamSpec, Shape } from './types';
 
 /**
@@ -29,6 +29,9 @@ export class GraphBuilder {
 
   /** Adds a node and returns its name, so calls chain: `b.add('relu', 'activation', [b.add(...)], ...)`. */
   add<K extends OpName>(name: string, op: K, inputs: readonly string[], attrs: OpAttrs[K]): string {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new GraphError('every node needs a non-empty name', { op, expected: 'a name', actual: JSON.stringify(name) });
+    }
     if (this.shapes.has(name)) throw new GraphError('duplicate node name', { node: name, op, expected: 'a unique name', actual: 'a second node with this name' });
     const node = { name, op, inputs: [...inputs], attrs } as Node<K> as AnyNode;
     const { shape, params } = inferNode(node, this.shapes);
@@ -44,7 +47,8 @@ export class GraphBuilder {
 
   /** Marks a node as a graph output under `name` (the node's own name by default). */
   output(node: string, name: string = node): this {
-    if (!this.shapes.has(node)) throw new GraphError(`output "${name}" refers to "${node}", which is not a node of the graph`);
+    if (!this.shapes.has(node)) throw missingOutputNodeError(name, node);
+    if (this.outputs.some((o) => o.name === name)) throw duplicateOutputError(this.name, name);
     this.outputs.push({ name, node });
     return this;
   }
@@ -52,7 +56,7 @@ export class GraphBuilder {
   /** The inferred output shape of a node added so far. */
   shapeOf(node: string): Shape {
     const shape = this.shapes.get(node);
-    if (!shape) throw new GraphError(`no node named "${node}" in graph "${this.name}"`);
+    if (!shape) throw new GraphError(`no node named "${node}" in graph "${this.name}"`, { expected: 'the name of a node added so far', actual: `"${node}"` });
     return shape;
   }
 

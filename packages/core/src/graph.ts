@@ -27,7 +27,9 @@ export function inferNode(node: AnyNode, shapes: ReadonlyMap<string, Shape>): { 
   }
   const inputShapes = node.inputs.map((name) => {
     const s = shapes.get(name);
-    if (s === undefined) throw new GraphError(`input "${name}" is not an earlier node of the graph`, { node: node.name, op: node.op });
+    if (s === undefined) {
+      throw new GraphError(`input "${name}" is not an earlier node of the graph`, { node: node.name, op: node.op, expected: 'the name of an earlier node', actual: `"${name}"` });
+    }
     return s;
   });
   const typed = def as unknown as {
@@ -81,25 +83,42 @@ export function analyzeGraph(graph: Graph): GraphInfo {
     seen.add(node.name);
     for (const input of node.inputs) {
       if (shapes.has(input)) continue;
-      if (!names.has(input)) throw new GraphError(`dangling input "${input}": no node has this name`, { node: node.name, op: node.op });
+      if (!names.has(input)) {
+        throw new GraphError(`dangling input "${input}": no node has this name`, { node: node.name, op: node.op, expected: 'the name of an earlier node', actual: `"${input}"` });
+      }
       const cycle = findCycle(graph, node.name);
-      if (cycle) throw new GraphError(`cyclic input: ${cycle.join(' → ')}`, { node: node.name, op: node.op });
-      throw new GraphError(`input "${input}" comes later in the graph; nodes must be in topological order`, { node: node.name, op: node.op });
+      if (cycle) {
+        throw new GraphError(`cyclic input: ${cycle.join(' → ')}`, { node: node.name, op: node.op, expected: 'an acyclic graph', actual: `the cycle ${cycle.join(' → ')}` });
+      }
+      throw new GraphError(`input "${input}" comes later in the graph; nodes must be in topological order`, {
+        node: node.name,
+        op: node.op,
+        expected: `"${input}" before "${node.name}"`,
+        actual: `"${input}" after it`,
+      });
     }
     const { shape, params: specs } = inferNode(node, shapes);
     shapes.set(node.name, shape);
     params.set(node.name, specs);
     if (node.op === 'input') inputs.push(node.name);
   }
-  if (inputs.length === 0) throw new GraphError(`graph "${graph.name}" has no input node`);
-  if (graph.outputs.length === 0) throw new GraphError(`graph "${graph.name}" has no outputs`);
+  if (inputs.length === 0) throw new GraphError(`graph "${graph.name}" has no input node`, { expected: "at least one node of op 'input'", actual: `${graph.nodes.length} nodes, none an input` });
+  if (graph.outputs.length === 0) throw new GraphError(`graph "${graph.name}" has no outputs`, { expected: 'at least one output', actual: 'none' });
   const outputNames = new Set<string>();
   for (const out of graph.outputs) {
-    if (outputNames.has(out.name)) throw new GraphError(`duplicate output name "${out.name}"`);
+    if (outputNames.has(out.name)) throw duplicateOutputError(graph.name, out.name);
     outputNames.add(out.name);
-    if (!shapes.has(out.node)) throw new GraphError(`output "${out.name}" refers to "${out.node}", which is not a node of the graph`);
+    if (!shapes.has(out.node)) throw missingOutputNodeError(out.name, out.node);
   }
   return { shapes, params, inputs };
+}
+
+export function duplicateOutputError(graph: string, output: string): GraphError {
+  return new GraphError(`graph "${graph}" has two outputs named "${output}"`, { expected: 'unique output names', actual: `"${output}" twice` });
+}
+
+export function missingOutputNodeError(output: string, node: string): GraphError {
+  return new GraphError(`output "${output}" refers to "${node}", which is not a node of the graph`, { expected: 'the name of a node', actual: `"${node}"` });
 }
 
 /** Every parameter the graph owns, in node order. */
