@@ -1,4 +1,5 @@
 import { formatShape } from '../errors';
+import type { Dim } from '../types';
 import type { OpDef } from './op-def';
 import { fail } from './checks';
 
@@ -10,7 +11,9 @@ export const addOp: OpDef<'add'> = {
   inferShape(node, inputs) {
     const first = inputs[0]!;
     inputs.forEach((shape, i) => {
-      if (shape.length !== first.length || shape.some((d, a) => a > 0 && d !== first[a])) {
+      // The batch may be symbolic in one input and fixed in another, but two fixed batches must agree.
+      const differs = (d: Dim, a: number) => d !== first[a] && (a > 0 || (d !== null && first[a] !== null));
+      if (shape.length !== first.length || shape.some(differs)) {
         fail(node, `input ${i} ("${node.inputs[i]}") has another shape than input 0`, formatShape(first), formatShape(shape));
       }
     });

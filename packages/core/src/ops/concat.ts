@@ -17,8 +17,10 @@ export const concatOp: OpDef<'concat'> = {
     let total = 0;
     inputs.forEach((shape, i) => {
       if (shape.length !== rank) fail(node, `input ${i} ("${node.inputs[i]}") has another rank`, formatShape(first), formatShape(shape));
-      for (let a = 1; a < rank; a++) {
-        if (a !== axis && shape[a] !== first[a]) {
+      for (let a = 0; a < rank; a++) {
+        // The batch may be symbolic in one input and fixed in another, but two fixed batches must agree.
+        const batchesAgree = a === 0 && (shape[0] === null || first[0] === null);
+        if (a !== axis && shape[a] !== first[a] && !batchesAgree) {
           fail(node, `input ${i} ("${node.inputs[i]}") differs from input 0 along axis ${a}`, formatShape(first), formatShape(shape));
         }
       }
