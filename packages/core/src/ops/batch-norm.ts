@@ -7,7 +7,7 @@ export const batchNormOp: OpDef<'batchNorm'> = {
   arity: { min: 1, max: 1 },
   checkAttrs(node) {
     const eps = node.attrs.epsilon;
-    if (typeof eps !== 'number' || !(eps > 0)) fail(node, 'epsilon must be a positive number', '> 0', String(eps));
+    if (typeof eps !== 'number' || !Number.isFinite(eps) || !(eps > 0)) fail(node, 'epsilon must be a positive number', 'a finite number > 0', String(eps));
   },
   inferShape: (_node, [input]) => input!,
   params(node, [input]) {

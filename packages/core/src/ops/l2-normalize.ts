@@ -8,7 +8,7 @@ export const l2NormalizeOp: OpDef<'l2Normalize'> = {
   checkAttrs(node) {
     if (!Number.isInteger(node.attrs.axis)) fail(node, 'axis must be an integer', 'an integer', String(node.attrs.axis));
     const eps = node.attrs.epsilon;
-    if (typeof eps !== 'number' || !(eps > 0)) fail(node, 'epsilon must be a positive number', '> 0', String(eps));
+    if (typeof eps !== 'number' || !Number.isFinite(eps) || !(eps > 0)) fail(node, 'epsilon must be a positive number', 'a finite number > 0', String(eps));
   },
   inferShape(node, [input]) {
     const rank = input!.length;
