@@ -47,7 +47,7 @@ export function expectGraphError(fn: () => unknown, want: ExpectedGraphError): G
   }
   if (want.op !== undefined) {
     expect(error.op).toBe(want.op);
-    expect(error.message).toContain(`(${want.op})`);
+    expect(error.message).toContain(want.node !== undefined ? `node "${want.node}" (${want.op})` : `${want.op} node`);
   }
   if (want.expected !== undefined) {
     expect(error.expected).toContain(want.expected);
