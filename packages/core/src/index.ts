@@ -20,3 +20,4 @@ export { optimizeForInference } from './passes/inference-passes';
 export type { PassResult } from './passes/rewrite';
 export type { Backend, BackendInfo, CompiledModel, CompileOptions, HostTensor, TensorLike, TensorSpec } from './backend';
 export { registerBackend, unregisterBackend, getBackend, listBackends, compile } from './registry';
+export * from './model-format';

@@ -1,0 +1,47 @@
+import { ModelFormatError } from '../errors';
+import type { Graph, Weights } from '../types';
+import { type ModelPlanOptions, planModel } from './model-plan';
+import { checkShardSizes, decodeShards } from './shard-data';
+
+/** Reads one shard named in the manifest (a path relative to the model folder, or a URL when allowed). */
+export type ReadShard = (path: string) => Promise<Uint8Array | ArrayBuffer>;
+
+export type DecodeModelOptions = ModelPlanOptions;
+
+export interface DecodedModel {
+  readonly graph: Graph;
+  /** float32 weights in the graph's parameter order. */
+  readonly weights: Weights;
+  readonly metadata?: Record<string, unknown>;
+}
+
+/**
+ * Reads a model from its model.json (text or parsed value) and a shard
+ * reader. Everything in model.json is checked before the first shard is
+ * read; each shard's length is checked as it arrives, and the group's total
+ * before any weight is decoded. Every problem is a ModelFormatError naming
+ * the file, the weight and, where it helps, the byte offset.
+ */
+export async function decodeModel(modelJson: unknown, readShard: ReadShard, options: DecodeModelOptions = {}): Promise<DecodedModel> {
+  const plan = planModel(modelJson, options);
+  const shards: Uint8Array[][] = [];
+  for (const group of plan.groups) {
+    const data: Uint8Array[] = [];
+    for (const path of group.paths) {
+      let bytes: unknown;
+      try {
+        bytes = await readShard(path);
+      } catch (e) {
+        throw new ModelFormatError(`could not read the shard: ${(e as Error).message ?? String(e)}`, { file: path });
+      }
+      if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+      if (!(bytes instanceof Uint8Array)) throw new ModelFormatError(`the shard reader returned ${typeof bytes}, expected a Uint8Array`, { file: path });
+      data.push(bytes);
+      // Stop as soon as a group holds more than the manifest says, before reading further shards.
+      checkShardSizes(group, data.map((d) => d.byteLength), false);
+    }
+    checkShardSizes(group, data.map((d) => d.byteLength));
+    shards[group.index] = data;
+  }
+  return { graph: plan.graph, weights: decodeShards(plan, shards), metadata: plan.metadata };
+}

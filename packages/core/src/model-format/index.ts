@@ -1,0 +1,25 @@
+export {
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MODEL_JSON_FILE,
+  DEFAULT_MAX_WEIGHT_BYTES,
+  BYTES_PER_ELEMENT,
+  type ManifestDtype,
+  type QuantizationDtype,
+  type ModelJSON,
+  type WeightsManifestEntry,
+  type WeightsManifestGroup,
+} from './model-json';
+export {
+  encodeModel,
+  DEFAULT_SHARD_SIZE_BYTES,
+  type EncodeModelOptions,
+  type EncodedModel,
+  type ModelShard,
+  type WeightQuantization,
+} from './encode-model';
+export { decodeModel, type DecodeModelOptions, type DecodedModel, type ReadShard } from './decode-model';
+export { planModel, type ModelPlan, type ModelPlanOptions, type GroupPlan, type WeightPlan } from './model-plan';
+export { checkShardSizes, decodeShards } from './shard-data';
+export { shardPathProblem } from './shard-paths';
+export { float16Bits, float16Value } from './float16';

@@ -1,0 +1,7 @@
+/**
+ * `@mobilenet-kit/core/node`: reading and writing model folders on disk
+ * (Node only; the browser-safe encoder and decoder are in the main entry).
+ */
+export { saveModel, type SaveModelOptions, type SavedModel } from './save-model';
+export { loadModel, type LoadModelOptions, DEFAULT_MAX_MODEL_JSON_BYTES } from './load-model';
+export { nodeModelFs, type ModelFs } from './model-fs';
