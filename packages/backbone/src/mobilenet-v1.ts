@@ -5,7 +5,10 @@ import { MOBILENET_V1_TABLE } from './table';
 
 /** The convolutions of a MobileNet v1: Table 1 transformed by the variant, α and the depth multiplier. */
 export function mobilenetV1Layers(options: MobileNetV1Options = {}): PlannedLayer[] {
-  const o = resolveMobileNetV1Options(options);
+  return layersOf(resolveMobileNetV1Options(options));
+}
+
+function layersOf(o: ResolvedMobileNetV1Options): PlannedLayer[] {
   const blocks = applyWidthMultiplier(applyVariant(numberBlocks(MOBILENET_V1_TABLE), o.variant), o.alpha);
   return planLayers(blocks, o.depthMultiplier);
 }
@@ -30,7 +33,7 @@ export function mobilenetV1GraphName(o: ResolvedMobileNetV1Options): string {
  */
 export function mobilenetV1(options: MobileNetV1Options = {}): Graph {
   const o = resolveMobileNetV1Options(options);
-  const layers = mobilenetV1Layers(o);
+  const layers = layersOf(o);
   const scoped = (name: string) => (o.scope ? `${o.scope}/${name}` : name);
   const b = new GraphBuilder(mobilenetV1GraphName(o));
 
