@@ -1,0 +1,4 @@
+import type { Kernel } from './kernel';
+
+/** Identity: dropout only acts in training. */
+export const dropoutKernel: Kernel<'dropout'> = (_node, [x]) => x!;
