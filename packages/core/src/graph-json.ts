@@ -30,8 +30,14 @@ export function graphToJSON(graph: Graph, space?: number): string {
   return JSON.stringify(graphToJSONObject(graph), null, space);
 }
 
+/** A value for a message, cut short so that a huge node does not flood it. */
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function bad(path: string, expected: string, actual: unknown): never {
-  throw new GraphError(`graph JSON: ${path} is malformed`, { expected, actual: JSON.stringify(actual) ?? String(actual) });
+  throw new GraphError(`graph JSON: ${path} is malformed`, { expected, actual: show(actual) });
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,13 +75,116 @@ export function graphFromJSONObject(json: unknown): Graph {
   return graph;
 }
 
-/** Parses graph JSON text; malformed JSON is reported with the parser's position. */
+/**
+ * The offset of the first syntax error in JSON text (text.length when it ends
+ * too early), or undefined when the text is valid JSON. V8's own messages
+ * give a position for some errors only ("Unexpected token '}', ... is not
+ * valid JSON" has none), so the position is found by this small scanner.
+ */
+export function jsonSyntaxErrorOffset(text: string): number | undefined {
+  let i = 0;
+  function stop(): never {
+    throw i;
+  }
+  const space = () => {
+    while (i < text.length && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
+  };
+  const expect = (c: string) => (text[i] === c ? i++ : stop());
+  const string = () => {
+    expect('"');
+    for (;;) {
+      if (i >= text.length) stop();
+      const c = text[i]!;
+      if (c === '"') return void i++;
+      if (c < ' ') stop();
+      if (c === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          i++;
+          for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) stop();
+          continue;
+        }
+        if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) stop();
+      }
+      i++;
+    }
+  };
+  const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      space();
+      if (text[i] === close) return void i++;
+      for (;;) {
+        if (c === '{') {
+          space();
+          string();
+          space();
+          expect(':');
+        }
+        value();
+        space();
+        if (text[i] === ',') i++;
+        else return void expect(close);
+      }
+    }
+    if (c === '"') return string();
+    for (const word of ['true', 'false', 'null']) {
+      if (c === word[0]) {
+        for (const w of word) expect(w);
+        return;
+      }
+    }
+    // A number, digit by digit, so that the offset points at the bad character.
+    const digits = () => {
+      if (!isDigit(text[i])) stop();
+      while (isDigit(text[i])) i++;
+    };
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') {
+      i++;
+      digits();
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
+  };
+  try {
+    value();
+    space();
+    if (i < text.length) stop();
+    return undefined;
+  } catch (offset) {
+    if (typeof offset === 'number') return offset;
+    throw offset;
+  }
+}
+
+/** "at line L, column C (offset N)" for the first syntax error of `text`, or '' when none is found. */
+export function jsonSyntaxErrorPlace(text: string): string {
+  const offset = jsonSyntaxErrorOffset(text);
+  if (offset === undefined) return '';
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
+  return `at line ${line}, column ${column} (offset ${offset})`;
+}
+
+/** Parses graph JSON text; malformed JSON is reported with the line, column and offset of the error. */
 export function graphFromJSON(text: string): Graph {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new GraphError(`graph JSON: not valid JSON: ${(e as Error).message}`);
+    const place = jsonSyntaxErrorPlace(text);
+    throw new GraphError(`graph JSON: not valid JSON${place ? ` ${place}` : ''}: ${(e as Error).message}`);
   }
   return graphFromJSONObject(json);
 }
