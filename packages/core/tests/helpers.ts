@@ -86,3 +86,27 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** A graph that uses every op of the IR, with fused and optional attributes set. */
+export function everyOpGraph(): Graph {
+  const b = new GraphBuilder('every-op');
+  const x = b.input('image', [null, 16, 16, 3]);
+  const conv = b.add('stem/conv', 'conv2d', [x], { filters: 8, kernelSize: [3, 3], strides: [2, 2], padding: 'same', useBias: true, activation: 'relu6' });
+  const dw = b.add('block/dw', 'depthwiseConv2d', [conv], { kernelSize: [3, 3], strides: [1, 1], padding: 'valid', depthMultiplier: 2 });
+  const bn = b.add('block/dw_bn', 'batchNorm', [dw], { epsilon: 1e-3 });
+  const act = b.add('block/dw_relu', 'activation', [bn], { fn: 'relu' });
+  const pw = b.add('block/pw', 'conv2d', [act], { filters: 16, kernelSize: [1, 1], strides: [1, 1], padding: 'same' });
+  const avg = b.add('pool/avg', 'avgPool', [pw], { poolSize: [2, 2], strides: [2, 2], padding: 'valid' });
+  const max = b.add('pool/max', 'maxPool', [pw], { poolSize: [3, 3], strides: [2, 2], padding: 'same' });
+  const sum = b.add('merge/add', 'add', [avg, max], {});
+  const cat = b.add('merge/concat', 'concat', [avg, sum], { axis: -1 });
+  const gap = b.add('head/gap', 'globalAvgPool', [cat], { keepDims: true });
+  const gmp = b.add('head/gmp', 'globalMaxPool', [cat], {});
+  const flat = b.add('head/flatten', 'flatten', [gap], {});
+  const drop = b.add('head/dropout', 'dropout', [flat], { rate: 0.25 });
+  const fc = b.add('head/fc', 'dense', [drop], { units: 6, useBias: true });
+  const shaped = b.add('head/reshape', 'reshape', [fc], { shape: [-1, 2] });
+  const l2 = b.add('head/l2', 'l2Normalize', [gmp], { axis: -1, epsilon: 1e-12 });
+  const soft = b.add('head/softmax', 'activation', [shaped], { fn: 'softmax' });
+  return b.output(soft, 'probabilities').output(l2, 'embedding').output(conv).build();
+}
