@@ -1,3 +1,4 @@
 import { packageBuild } from '../../tooling/tsup.base';
 
-export default packageBuild({ index: 'src/index.ts' });
+// shims: the CJS build gets a working import.meta.url (used to find the .wasm files in node_modules).
+export default packageBuild({ index: 'src/index.ts', register: 'src/register.ts' }, { shims: true });

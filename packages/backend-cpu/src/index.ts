@@ -1,1 +1,1 @@
-export {};
+export { cpuBackend, registerCpuBackend, type CpuBackendOptions } from './cpu-backend';

@@ -53,7 +53,10 @@ export function createTfjsBackend(config: TfjsBackendConfig): Backend {
 
   const backendInfo = (): Promise<BackendInfo> => {
     if (!info) {
-      info = (async () => ({ ...(config.info ? await config.info() : {}), name, tfjsBackend: tfBackendName }))();
+      info = (async () => {
+        const { name: _n, tfjsBackend: _t, ...details } = config.info ? await config.info() : {};
+        return { name, tfjsBackend: tfBackendName, ...details };
+      })();
       info.catch(() => {
         info = undefined;
       });

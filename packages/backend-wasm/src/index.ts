@@ -1,1 +1,2 @@
-export {};
+export { registerWasmBackend, wasmBackend, type WasmBackendOptions } from './wasm-backend';
+export { type WasmPaths, wasmBinaryName } from './wasm-binaries';
