@@ -1,0 +1,70 @@
+import type { CliIo } from './io';
+
+/**
+ * One command-line flag. Value flags (`type: 'string'`) convert their text with
+ * `parse`, which returns undefined for a value that is not allowed; the error
+ * then quotes `allowed`. Help text is generated from the same spec.
+ */
+export interface FlagSpec<T = unknown> {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** Placeholder for the value in help and usage: `--alpha A`. */
+  readonly valueName?: string;
+  readonly description: string;
+  /** The values a value flag allows, in words: quoted in help and in errors. */
+  readonly allowed?: string;
+  readonly parse: (raw: string | boolean) => T | undefined;
+}
+
+export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
+
+/** The parsed flags of a command: each flag's converted value, or undefined when absent. */
+export type FlagValues<F extends FlagSpecs> = {
+  readonly [K in keyof F]: (F[K] extends FlagSpec<infer T> ? T : never) | undefined;
+};
+
+export interface PositionalSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly optional?: boolean;
+}
+
+export interface CommandArgs<F extends FlagSpecs> {
+  readonly flags: FlagValues<F>;
+  readonly positionals: readonly string[];
+}
+
+/**
+ * A subcommand of `mobilenet-kit`. Adding one is a new file under
+ * src/commands/ that exports a `defineCommand(...)` plus one line in
+ * src/commands/index.ts. `main` handles `--help`, flag parsing and errors.
+ */
+export interface CommandDef<F extends FlagSpecs> {
+  readonly name: string;
+  /** One line, shown in the top-level help. */
+  readonly summary: string;
+  /** A paragraph or two for the command's own help. */
+  readonly description: string;
+  readonly flags: F;
+  readonly positionals?: readonly PositionalSpec[];
+  /** Full invocations (`mobilenet-kit summary --alpha 0.5`), shown in help. */
+  readonly examples?: readonly string[];
+  /** Returns the exit code. Throw a UsageError for mistakes in the input (exit 2). */
+  run(args: CommandArgs<F>, io: CliIo): number | Promise<number>;
+}
+
+/** A command with its flag types erased, as held in the command table. */
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  readonly description: string;
+  readonly flags: FlagSpecs;
+  readonly positionals?: readonly PositionalSpec[];
+  readonly examples?: readonly string[];
+  run(args: CommandArgs<FlagSpecs>, io: CliIo): number | Promise<number>;
+}
+
+/** Checks a command's flag types where it is written and erases them for the table. */
+export function defineCommand<F extends FlagSpecs>(def: CommandDef<F>): Command {
+  return def as unknown as Command;
+}

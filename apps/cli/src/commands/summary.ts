@@ -1,0 +1,120 @@
+import { defineCommand } from '../command';
+import { booleanFlag } from '../flags';
+import { LAYER_TYPE_ROWS } from '../format/layer-types';
+import { formatActivationShape, formatCount, formatInteger, formatPercent } from '../format/numbers';
+import { renderTable } from '../format/table';
+import { EXIT_OK } from '../io';
+import { listModel, type LayerListing, type ModelListing } from '../layer-listing';
+import { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags } from '../model-options';
+
+/** Nodes that Table 1 folds into the conv row above them (Figure 3: conv → BN → ReLU). */
+function foldsIntoPreviousRow(layer: LayerListing): boolean {
+  return layer.op === 'batchNorm' || (layer.op === 'activation' && (layer.type === 'ReLU' || layer.type === 'ReLU6'));
+}
+
+/** Table 1's filter column: `3x3x3x32`, `3x3x32 dw`, `1024x1000`, `7x7` for a pool. */
+function filterText(layer: LayerListing): string {
+  const shape = layer.filterShape;
+  if (!shape) return '';
+  if (layer.op === 'depthwiseConv2d') {
+    const [kh, kw, channels, multiplier] = shape;
+    return `${kh}x${kw}x${channels}${multiplier === 1 ? '' : `x${multiplier}`} dw`;
+  }
+  return shape.join('x');
+}
+
+function strideText(layer: LayerListing): string {
+  if (!layer.strides) return '';
+  const [sh, sw] = layer.strides;
+  return sh === sw ? `s${sh}` : `s${sh}x${sw}`;
+}
+
+function renderListing(listing: ModelListing, title: string, allNodes: boolean): string {
+  const rows: string[][] = [];
+  let folded = 0;
+  for (const layer of listing.layers) {
+    const otherParams = layer.params.bias + layer.params.bn;
+    if (!allNodes && foldsIntoPreviousRow(layer) && rows.length > 0) {
+      // Keep the bias+BN column summing to the totals: hidden nodes count on the row they follow.
+      const row = rows[rows.length - 1]!;
+      row[7] = String(Number(row[7] || 0) + otherParams);
+      folded++;
+      continue;
+    }
+    rows.push([
+      layer.name,
+      layer.type,
+      strideText(layer),
+      filterText(layer),
+      formatActivationShape(layer.outputShape),
+      layer.multAdds ? formatCount(layer.multAdds) : '',
+      layer.params.kernel ? formatInteger(layer.params.kernel) : '',
+      String(otherParams),
+    ]);
+  }
+  for (const row of rows) row[7] = row[7] === '0' ? '' : formatInteger(Number(row[7]));
+  const table = renderTable(
+    [
+      { header: 'name' },
+      { header: 'type' },
+      { header: 'stride' },
+      { header: 'filter shape' },
+      { header: 'output' },
+      { header: 'mult-adds', align: 'right' },
+      { header: 'params', align: 'right' },
+      { header: 'bias+BN', align: 'right' },
+    ],
+    rows,
+  );
+  const t = listing.totals;
+  const totals = renderTable(
+    [{ header: 'totals' }, { header: '', align: 'right' }, { header: 'exact', align: 'right' }],
+    [
+      ['mult-adds (conv, depthwise and FC, as the paper counts)', formatCount(t.multAdds), formatInteger(t.multAdds)],
+      ['params: kernels (the paper\'s count)', formatCount(t.params), formatInteger(t.params)],
+      ['params with biases', formatCount(t.paramsWithBias), formatInteger(t.paramsWithBias)],
+      ['params with biases and batch norm', formatCount(t.paramsWithBiasAndBn), formatInteger(t.paramsWithBiasAndBn)],
+    ],
+  );
+  const shares = renderTable(
+    [{ header: 'layer type (Table 2)' }, { header: 'mult-adds', align: 'right' }, { header: 'share', align: 'right' }, { header: 'params', align: 'right' }, { header: 'share', align: 'right' }],
+    LAYER_TYPE_ROWS.map(({ type, label }) => {
+      const s = listing.byType[type];
+      return [label, formatCount(s.multAdds), formatPercent(s.multAddsPercent), formatCount(s.params), formatPercent(s.paramsPercent)];
+    }),
+  );
+  const note = folded
+    ? `${folded} batch-norm and ReLU nodes are folded into the row above them, as in Table 1 (--all lists every node).\n`
+    : '';
+  return `${title}\n\n${table}\n${note}\n${totals}\n\n${shares}\n`;
+}
+
+export const summaryCommand = defineCommand({
+  name: 'summary',
+  summary: "a MobileNet v1's layers, mult-adds and parameters (the paper's Tables 1 and 2)",
+  description: [
+    'Builds a MobileNet v1 with the given options and lists its layers as the paper\'s Table 1 does',
+    '(name, type, stride, filter shape, output shape, mult-adds, params), then the totals and the share',
+    'of each layer type (Table 2). Mult-adds count conv, depthwise and FC layers; "params" counts their',
+    'kernels, as the paper does; biases and batch norm are listed apart. --json prints exact integers.',
+  ].join('\n'),
+  flags: {
+    ...MODEL_FLAGS,
+    all: booleanFlag('list every node, batch norm and ReLU included'),
+    json: booleanFlag('print { model, layers, totals, byType } as JSON, with exact integers'),
+  },
+  examples: ['mobilenet-kit summary', 'mobilenet-kit summary --alpha 0.5 --resolution 160', 'mobilenet-kit summary --variant shallow --json'],
+  run({ flags }, io) {
+    const options = modelOptionsFromFlags(flags);
+    const graph = buildMobileNet(options, 'summary');
+    const listing = listModel(graph);
+    if (flags.json) {
+      const output = { model: { name: listing.graph, label: modelLabel(options), options }, layers: listing.layers, totals: listing.totals, byType: listing.byType };
+      io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    const classes = options.includeTop === false ? 'no top' : `${options.classes ?? 1000} classes`;
+    io.stdout.write(renderListing(listing, `${modelLabel(options)} (graph "${listing.graph}", ${classes})`, flags.all === true));
+    return EXIT_OK;
+  },
+});

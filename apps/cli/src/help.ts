@@ -1,0 +1,53 @@
+import type { Command, FlagSpec } from './command';
+
+const HELP_FLAG: FlagSpec<boolean> = { type: 'boolean', short: 'h', description: 'show this help', parse: (raw) => raw === true };
+
+function flagLabel(name: string, spec: FlagSpec): string {
+  const long = `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+  return spec.short ? `-${spec.short}, ${long}` : `    ${long}`;
+}
+
+/** Two columns, the second aligned: used for flags and for the command list. */
+function twoColumns(rows: readonly (readonly [string, string])[]): string[] {
+  const width = Math.max(...rows.map(([left]) => left.length));
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`.trimEnd());
+}
+
+/** `mobilenet-kit summary [--alpha A] … [--json]`. */
+export function usageLine(command: Command): string {
+  const flags = Object.entries(command.flags).map(([name, spec]) => `[--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}]`);
+  const positionals = (command.positionals ?? []).map((p) => (p.optional ? `[<${p.name}>]` : `<${p.name}>`));
+  return ['mobilenet-kit', command.name, ...positionals, ...flags].join(' ');
+}
+
+export function commandHelp(command: Command): string {
+  const flags = Object.entries({ ...command.flags, help: HELP_FLAG }).map(
+    ([name, spec]) => [flagLabel(name, spec), spec.allowed ? `${spec.description} (${spec.allowed})` : spec.description] as const,
+  );
+  const lines = [`mobilenet-kit ${command.name}: ${command.summary}`, '', `Usage: ${usageLine(command)}`, '', command.description, ''];
+  if (command.positionals?.length) lines.push('Arguments:', ...twoColumns(command.positionals.map((p) => [`<${p.name}>`, p.description] as const)), '');
+  lines.push('Flags:', ...twoColumns(flags));
+  if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function topLevelHelp(commands: readonly Command[], version: string): string {
+  return [
+    `mobilenet-kit ${version}: MobileNet v1 (Howard et al. 2017) from the command line`,
+    '',
+    'Usage: mobilenet-kit <command> [flags]',
+    '       mobilenet-kit <command> --help',
+    '',
+    'Commands:',
+    ...twoColumns(commands.map((c) => [c.name, c.summary] as const)),
+    '',
+    'Flags:',
+    ...twoColumns([
+      ['-h, --help', 'show this help'],
+      ['    --version', 'print the version'],
+    ]),
+    '',
+    'Exit codes: 0 success, 1 unexpected failure, 2 usage error (unknown command or flag, bad value, bad model options).',
+    '',
+  ].join('\n');
+}
