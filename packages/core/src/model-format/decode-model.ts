@@ -27,7 +27,7 @@ export async function decodeModel(modelJson: unknown, readShard: ReadShard, opti
   const shards: Uint8Array[][] = [];
   for (const group of plan.groups) {
     const data: Uint8Array[] = [];
-    for (const path of group.paths) {
+    for (const [i, path] of group.paths.entries()) {
       let bytes: unknown;
       try {
         bytes = await readShard(path);
@@ -37,10 +37,10 @@ export async function decodeModel(modelJson: unknown, readShard: ReadShard, opti
       if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
       if (!(bytes instanceof Uint8Array)) throw new ModelFormatError(`the shard reader returned ${typeof bytes}, expected a Uint8Array`, { file: path });
       data.push(bytes);
-      // Stop as soon as a group holds more than the manifest says, before reading further shards.
-      checkShardSizes(group, data.map((d) => d.byteLength), false);
+      // Stop as soon as a group holds more than the manifest says, before reading further shards;
+      // after the last shard the total must match exactly.
+      checkShardSizes(group, data.map((d) => d.byteLength), i === group.paths.length - 1);
     }
-    checkShardSizes(group, data.map((d) => d.byteLength));
     shards[group.index] = data;
   }
   return { graph: plan.graph, weights: decodeShards(plan, shards), metadata: plan.metadata };
