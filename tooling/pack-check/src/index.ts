@@ -1,1 +1,5 @@
-export {};
+export { listPublishablePackages, readManifest, PUBLISHED_GROUPS, type PackageManifest, type WorkspacePackage } from './workspace';
+export { manifestTargets, binEntries, exportEntries, type ExportEntry } from './manifest-targets';
+export { packPackage, type PackedPackage } from './pack';
+export { installConsumer, peerVersions, exportedNames, type ModuleSystem } from './consumer';
+export { exec, execOrThrow, cleanEnv, type ExecResult } from './exec';
