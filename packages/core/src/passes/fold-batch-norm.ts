@@ -1,4 +1,4 @@
-import { GraphError } from '../errors';
+import { GraphError, formatShape } from '../errors';
 import { consumers } from '../graph';
 import type { AnyNode, Graph, Weights, WeightTensor } from '../types';
 import { hasSingleReader, type PassResult, requireWeight, rewriteGraph } from './rewrite';
@@ -29,19 +29,42 @@ export function foldBatchNorm(graph: Graph, weights: Weights): PassResult {
     const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((p) =>
       requireWeight(weights, `${bn.name}/${p}`, 'foldBatchNorm'),
     ) as [WeightTensor, WeightTensor, WeightTensor, WeightTensor];
-    const channels = gamma.data.length;
     // The output channel is the fastest-varying index of every foldable kernel
     // ([kh, kw, in, out], [kh, kw, in, multiplier] read as in·m + j, [in, out]).
-    if (kernel.data.length % channels !== 0) {
-      throw new GraphError('batch norm channels do not match the kernel', { node: bn.name, op: 'batchNorm', expected: `a divisor of ${kernel.data.length}`, actual: `${channels}` });
+    const channels = producer.op === 'depthwiseConv2d' ? kernel.shape[2]! * kernel.shape[3]! : kernel.shape[kernel.shape.length - 1]!;
+    const rank = producer.op === 'dense' ? 2 : 4;
+    if (kernel.shape.length !== rank || kernel.shape.reduce((a, b) => a * b, 1) !== kernel.data.length) {
+      throw new GraphError(`weight "${kernelName}" is not a rank-${rank} kernel with as many values as its shape says`, {
+        node: producer.name,
+        op: producer.op,
+        expected: `rank ${rank}, ${kernel.shape.reduce((a, b) => a * b, 1)} values`,
+        actual: `${formatShape(kernel.shape)}, ${kernel.data.length} values`,
+      });
+    }
+    const oldBias = attrs.useBias ? requireWeight(weights, `${producer.name}/bias`, 'foldBatchNorm') : undefined;
+    const perChannel: [string, WeightTensor | undefined][] = [
+      [`${bn.name}/gamma`, gamma],
+      [`${bn.name}/beta`, beta],
+      [`${bn.name}/moving_mean`, mean],
+      [`${bn.name}/moving_variance`, variance],
+      [`${producer.name}/bias`, oldBias],
+    ];
+    for (const [name, w] of perChannel) {
+      if (w && w.data.length !== channels) {
+        throw new GraphError(`weight "${name}" does not match the ${channels} output channels of "${kernelName}" ${formatShape(kernel.shape)}`, {
+          node: bn.name,
+          op: 'batchNorm',
+          expected: `${channels} values`,
+          actual: `${w.data.length} values`,
+        });
+      }
     }
     const scale = new Float32Array(channels);
     for (let c = 0; c < channels; c++) scale[c] = gamma.data[c]! / Math.sqrt(variance.data[c]! + bn.attrs.epsilon);
     const k = new Float32Array(kernel.data.length);
     for (let i = 0; i < k.length; i++) k[i] = kernel.data[i]! * scale[i % channels]!;
-    const oldBias = attrs.useBias ? requireWeight(weights, `${producer.name}/bias`, 'foldBatchNorm').data : undefined;
     const bias = new Float32Array(channels);
-    for (let c = 0; c < channels; c++) bias[c] = beta.data[c]! + ((oldBias?.[c] ?? 0) - mean.data[c]!) * scale[c]!;
+    for (let c = 0; c < channels; c++) bias[c] = beta.data[c]! + ((oldBias?.data[c] ?? 0) - mean.data[c]!) * scale[c]!;
 
     out.set(kernelName, { shape: kernel.shape, data: k });
     out.set(`${producer.name}/bias`, { shape: [channels], data: bias });
