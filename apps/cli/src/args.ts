@@ -43,7 +43,11 @@ function explainParseError(command: Command, argv: readonly string[], error: Err
     const spec = named !== undefined ? command.flags[named] : undefined;
     if (named !== undefined && spec?.type === 'boolean') return new UsageError(`${where}: --${named} takes no value`, command.name);
     if (named !== undefined && spec) {
-      return new UsageError(`${where}: --${named} needs a value (${spec.allowed ?? 'see --help'}); write --${named} ${spec.valueName ?? 'VALUE'}`, command.name);
+      // parseArgs will not take `-1` as the value of `--alpha -1`: it looks like a flag.
+      const at = argv.findIndex((a) => a === `--${named}` || (spec.short !== undefined && a === `-${spec.short}`));
+      const next = at === -1 ? undefined : argv[at + 1];
+      const dashed = next?.startsWith('-') ? `; ${JSON.stringify(next)} looks like a flag (write --${named}=${next} to pass it as the value)` : '';
+      return new UsageError(`${where}: --${named} needs a value: ${spec.allowed ?? 'see --help'}${dashed}`, command.name);
     }
   }
   return new UsageError(`${where}: ${error.message.split('\n')[0]}`, command.name);

@@ -13,6 +13,8 @@ export interface FlagSpec<T = unknown> {
   readonly description: string;
   /** The values a value flag allows, in words: quoted in help and in errors. */
   readonly allowed?: string;
+  /** What applies when the flag is absent, in words, for help. */
+  readonly default?: string;
   readonly parse: (raw: string | boolean) => T | undefined;
 }
 

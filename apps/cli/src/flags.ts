@@ -6,6 +6,13 @@ export function booleanFlag(description: string, short?: string): FlagSpec<boole
 }
 
 export interface NumberRule {
+  /** Placeholder for the value in help: `--alpha A`. */
+  readonly valueName: string;
+  readonly description: string;
+  /** The allowed values in words, for help and errors ("an integer ≥ 32"); must agree with the rule below. */
+  readonly allowed: string;
+  /** What applies when the flag is absent, for help. */
+  readonly default?: string;
   /** Only whole numbers. */
   readonly integer?: boolean;
   /** Smallest allowed value. */
@@ -19,12 +26,13 @@ export interface NumberRule {
  * no trailing junk: `Number('')` is 0 and `parseFloat('1x')` is 1, both wrong
  * for a flag), then pass the rule.
  */
-export function numberFlag(valueName: string, description: string, allowed: string, rule: NumberRule): FlagSpec<number> {
+export function numberFlag(rule: NumberRule): FlagSpec<number> {
   return {
     type: 'string',
-    valueName,
-    description,
-    allowed,
+    valueName: rule.valueName,
+    description: rule.description,
+    allowed: rule.allowed,
+    ...(rule.default !== undefined ? { default: rule.default } : {}),
     parse(raw) {
       if (typeof raw !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)$/.test(raw.trim())) return undefined;
       const value = Number(raw);
@@ -37,12 +45,14 @@ export function numberFlag(valueName: string, description: string, allowed: stri
 }
 
 /** A flag whose value is one of a fixed list. */
-export function choiceFlag<T extends string>(valueName: string, description: string, choices: readonly T[]): FlagSpec<T> {
+export function choiceFlag<T extends string>(spec: { valueName: string; description: string; choices: readonly T[]; default?: string }): FlagSpec<T> {
+  const choices = spec.choices;
   return {
     type: 'string',
-    valueName,
-    description,
+    valueName: spec.valueName,
+    description: spec.description,
     allowed: `one of ${choices.join(', ')}`,
+    ...(spec.default !== undefined ? { default: spec.default } : {}),
     parse: (raw) => (typeof raw === 'string' && (choices as readonly string[]).includes(raw) ? (raw as T) : undefined),
   };
 }

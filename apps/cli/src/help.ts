@@ -22,7 +22,8 @@ export function usageLine(command: Command): string {
 
 export function commandHelp(command: Command): string {
   const flags = Object.entries({ ...command.flags, help: HELP_FLAG }).map(
-    ([name, spec]) => [flagLabel(name, spec), spec.allowed ? `${spec.description} (${spec.allowed})` : spec.description] as const,
+    ([name, spec]) =>
+      [flagLabel(name, spec), `${spec.description}${spec.allowed ? `: ${spec.allowed}` : ''}${spec.default !== undefined ? ` (default ${spec.default})` : ''}`] as const,
   );
   const lines = [`mobilenet-kit ${command.name}: ${command.summary}`, '', `Usage: ${usageLine(command)}`, '', command.description, ''];
   if (command.positionals?.length) lines.push('Arguments:', ...twoColumns(command.positionals.map((p) => [`<${p.name}>`, p.description] as const)), '');

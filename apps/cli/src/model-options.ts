@@ -10,16 +10,13 @@ import { UsageError } from './usage-error';
  * on its own; the builder then checks how they combine.
  */
 export const MODEL_FLAGS = {
-  alpha: numberFlag('A', 'width multiplier α (default 1)', 'a number > 0; the paper uses 1, 0.75, 0.5, 0.25', { min: 0, exclusiveMin: true }),
-  resolution: numberFlag('R', 'input height and width, ρ·224 (default 224)', 'an integer ≥ 32; the paper uses 224, 192, 160, 128', {
-    integer: true,
-    min: 32,
-  }),
-  variant: choiceFlag('V', "'standard' (Table 1), 'shallow' (Table 5) or 'fullConv' (Table 4) (default standard)", MOBILENET_V1_VARIANTS),
-  classes: numberFlag('N', 'classes of the classifier (default 1000)', 'an integer ≥ 1', { integer: true, min: 1 }),
-  'depth-multiplier': numberFlag('D', 'channels per input channel in the depthwise layers (default 1)', 'an integer ≥ 1', { integer: true, min: 1 }),
+  alpha: numberFlag({ valueName: 'A', description: 'width multiplier α', allowed: 'a number > 0; the paper uses 1, 0.75, 0.5, 0.25', default: '1', min: 0, exclusiveMin: true }),
+  resolution: numberFlag({ valueName: 'R', description: 'input height and width (ρ·224)', allowed: 'an integer ≥ 32; the paper uses 224, 192, 160, 128', default: '224', integer: true, min: 32 }),
+  variant: choiceFlag({ valueName: 'V', description: 'Table 1, Table 5 (no 14x14x512 blocks) or Table 4 (full 3x3 convs)', choices: MOBILENET_V1_VARIANTS, default: 'standard' }),
+  classes: numberFlag({ valueName: 'N', description: 'classes of the classifier', allowed: 'an integer ≥ 1', default: '1000', integer: true, min: 1 }),
+  'depth-multiplier': numberFlag({ valueName: 'D', description: 'channels per input channel in the depthwise layers', allowed: 'an integer ≥ 1', default: '1', integer: true, min: 1 }),
   'no-top': booleanFlag('leave out the classifier (pooling, dropout, FC, softmax)'),
-  pooling: choiceFlag('P', 'global pooling after the last block, with --no-top only (default none)', MOBILENET_V1_POOLINGS),
+  pooling: choiceFlag({ valueName: 'P', description: 'global pooling after the last block, with --no-top only', choices: MOBILENET_V1_POOLINGS, default: 'none' }),
 } as const;
 
 export type ModelFlagValues = FlagValues<typeof MODEL_FLAGS>;
