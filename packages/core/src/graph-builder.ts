@@ -33,7 +33,8 @@ export class GraphBuilder {
       throw new GraphError('every node needs a non-empty name', { op, expected: 'a name', actual: JSON.stringify(name) });
     }
     if (this.shapes.has(name)) throw new GraphError('duplicate node name', { node: name, op, expected: 'a unique name', actual: 'a second node with this name' });
-    const node = { name, op, inputs: [...inputs], attrs } as Node<K> as AnyNode;
+    // Copies, so that changing the caller's arrays afterwards cannot bypass validation.
+    const node = { name, op, inputs: [...inputs], attrs: structuredClone(attrs) } as Node<K> as AnyNode;
     const { shape, params } = inferNode(node, this.shapes);
     this.nodes.push(node);
     this.shapes.set(name, shape);
