@@ -307,6 +307,16 @@ describe('GraphBuilder reports errors at the call that causes them', () => {
     expect(b.shapeOf('c')).toEqual([null, 8, 8, 2]);
   });
 
+  it("keeps its own copy of the attributes: changing the caller's object later cannot bypass validation", () => {
+    const b = start();
+    const attrs = { filters: 2, kernelSize: [3, 3] as [number, number], strides: [1, 1] as [number, number], padding: 'same' as const };
+    b.add('c', 'conv2d', ['x'], attrs);
+    attrs.kernelSize[0] = 0;
+    attrs.filters = -1;
+    const g = b.output('c').build();
+    expect(g.nodes[1]?.attrs).toEqual({ filters: 2, kernelSize: [3, 3], strides: [1, 1], padding: 'same' });
+  });
+
   it('a duplicate name fails in add()', () => {
     const b = start();
     expectGraphError(() => b.add('x', 'activation', ['x'], { fn: 'relu' }), { node: 'x', op: 'activation', expected: 'a unique name', message: /duplicate node name/ });
