@@ -1,26 +1,49 @@
 import type { Tfjs } from './tfjs-types';
 
 /**
+ * Calls tf.setBackend while recording what is logged through console.warn:
+ * tfjs (and Emscripten, for wasm) report why a backend failed to start only
+ * there, and setBackend itself just resolves to false. The messages are still
+ * passed on to the original console.warn.
+ */
+async function setBackendRecordingWarnings(tf: Tfjs, name: string): Promise<{ ok: boolean; warnings: string[] }> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  const recorder = (...args: unknown[]) => {
+    warnings.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+    original.apply(console, args);
+  };
+  console.warn = recorder;
+  try {
+    return { ok: await tf.setBackend(name), warnings };
+  } finally {
+    if (console.warn === recorder) console.warn = original;
+  }
+}
+
+/**
  * tfjs has one global active backend. Every model switches to its own before
- * it touches tensors; `tf.setBackend` resolves to false (and only logs why)
- * when a backend cannot start, so the boolean is always checked, and
- * `tf.getBackend()` alone is not trusted (it can name a backend that failed).
+ * it touches tensors; `tf.setBackend` resolves to false when a backend cannot
+ * start, so the boolean is always checked, and `tf.getBackend()` alone is not
+ * trusted (it can name a backend that failed). A failure throws with the
+ * reason tfjs logged.
  */
 export async function activateTfBackend(tf: Tfjs, name: string): Promise<void> {
   if (tf.getBackend() === name && tf.findBackend(name)) return;
-  let ok: boolean;
+  const known = Object.keys(tf.engine().registryFactory);
+  if (!known.includes(name)) {
+    throw new Error(`no tfjs backend "${name}" is registered with tfjs (registered: ${known.join(', ') || 'none'}); import its tfjs package`);
+  }
+  let result: { ok: boolean; warnings: string[] };
   try {
-    ok = await tf.setBackend(name);
+    result = await setBackendRecordingWarnings(tf, name);
   } catch (e) {
     throw new Error(`tf.setBackend('${name}') threw: ${(e as Error).message}`, { cause: e });
   }
-  if (!ok) {
-    const known = Object.keys(tf.engine().registryFactory);
-    throw new Error(
-      known.includes(name)
-        ? `tf.setBackend('${name}') returned false: the tfjs backend "${name}" failed to initialize (tfjs logged the reason as a warning)`
-        : `tf.setBackend('${name}') returned false: no tfjs backend "${name}" is registered (registered: ${known.join(', ') || 'none'})`,
-    );
+  if (!result.ok) {
+    const reasons = result.warnings.filter((w) => !w.startsWith(`Initialization of backend ${name} failed`)).map((w) => w.split('\n')[0]!.trim());
+    const reason = reasons.length ? reasons.join('; ').slice(0, 600) : 'tfjs gave no reason (its warnings are silenced when the PROD or IS_TEST flag is set)';
+    throw new Error(`tf.setBackend('${name}') returned false: ${reason}`);
   }
 }
 
