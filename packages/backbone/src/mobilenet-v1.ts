@@ -51,7 +51,7 @@ export function mobilenetV1(options: MobileNetV1Options = {}): Graph {
     tapNodes.set(layer.name, x);
   }
 
-  let mainName = layers[layers.length - 1]!.name + '_relu';
+  let mainName = `${layers[layers.length - 1]!.name}_relu`;
   if (o.includeTop) {
     x = b.add(scoped(TOP_LAYER_NAMES.pool), 'globalAvgPool', [x], {});
     x = b.add(scoped(TOP_LAYER_NAMES.dropout), 'dropout', [x], { rate: o.dropout });
