@@ -1,0 +1,10 @@
+import { conformanceCases } from '@mobilenet-kit/core/conformance';
+import { describe, it } from 'vitest';
+import { registerCpuBackend } from '../src/index';
+
+registerCpuBackend();
+
+// quick: the cpu backend is slow on big models; MobileNet 1.0-224 runs in the wasm package.
+describe('cpu: core conformance suite', () => {
+  for (const c of conformanceCases({ backend: 'cpu', quick: true })) it(`${c.group}: ${c.name}`, c.run);
+});
