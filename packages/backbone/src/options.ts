@@ -91,6 +91,9 @@ const OPTION_NAMES = [
 /** Node names of the top (or of the pooling without top); the builder uses the same names. */
 export const TOP_LAYER_NAMES = Object.freeze({ pool: 'global_pool', dropout: 'dropout', logits: 'logits', predictions: 'predictions' });
 
+/** Objects returned by resolveMobileNetV1Options. */
+const RESOLVED = new WeakSet<object>();
+
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
@@ -111,6 +114,9 @@ export function mobilenetV1TapNames(variant: MobileNetV1Variant = 'standard'): s
  * BackboneOptionError that quotes the bad value and says what is allowed.
  */
 export function resolveMobileNetV1Options(options: MobileNetV1Options = {}): ResolvedMobileNetV1Options {
+  // A result of this function passes through unchanged: it is frozen and already valid (its `classes` and
+  // `dropout` without top are defaults, which would otherwise count as given).
+  if (RESOLVED.has(options)) return options as ResolvedMobileNetV1Options;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new BackboneOptionError('options', options, 'pass an object of options or nothing');
   }
@@ -197,7 +203,7 @@ export function resolveMobileNetV1Options(options: MobileNetV1Options = {}): Res
     throw new BackboneOptionError('inputName', inputName, 'the input name must differ from the names of the layers (conv1, conv_dw_1, …, logits, predictions)');
   }
 
-  return Object.freeze({
+  const resolved: ResolvedMobileNetV1Options = Object.freeze({
     alpha,
     resolution,
     depthMultiplier,
@@ -212,4 +218,6 @@ export function resolveMobileNetV1Options(options: MobileNetV1Options = {}): Res
     batchNormEpsilon,
     inputName,
   });
+  RESOLVED.add(resolved);
+  return resolved;
 }

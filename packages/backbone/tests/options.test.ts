@@ -194,6 +194,14 @@ describe('each option', () => {
     expect(node(g, 'conv1').inputs).toEqual(['image']);
   });
 
+  it('passes resolved options through unchanged, so they can be handed on', () => {
+    const o = resolveMobileNetV1Options({ includeTop: false, pooling: 'avg', alpha: 0.5 });
+    expect(resolveMobileNetV1Options(o)).toBe(o);
+    expect(mobilenetV1(o).outputs).toEqual([{ name: 'global_pool', node: 'global_pool' }]);
+    // A copy is checked like user options: classes without top is still an error.
+    expect(() => resolveMobileNetV1Options({ ...o })).toThrow(/"classes" = 1000 /);
+  });
+
   it('returns frozen resolved options with a copy of the taps', () => {
     const taps = ['conv_pw_11'];
     const o = resolveMobileNetV1Options({ taps });
