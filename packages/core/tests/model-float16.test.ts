@@ -22,8 +22,8 @@ describe('float16 conversion', () => {
     for (let bits = 0; bits < 0x10000; bits++) {
       const value = float16Value(bits);
       const back = float16Bits(value);
-      const isNaN = (bits & 0x7c00) === 0x7c00 && (bits & 0x3ff) !== 0;
-      if (isNaN ? !Number.isNaN(float16Value(back)) : back !== bits) mismatches++;
+      const isNanPattern = (bits & 0x7c00) === 0x7c00 && (bits & 0x3ff) !== 0;
+      if (isNanPattern ? !Number.isNaN(float16Value(back)) : back !== bits) mismatches++;
     }
     expect(mismatches).toBe(0);
   });

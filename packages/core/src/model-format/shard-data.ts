@@ -6,8 +6,8 @@ import type { GroupPlan, ModelPlan, WeightPlan } from './model-plan';
 /** True where typed arrays store numbers little-endian, the byte order of tfjs weight files. */
 export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
-/** The file and the offset in it of a byte of a group's concatenated shards. */
-function locate(group: GroupPlan, sizes: readonly number[], groupOffset: number): { index: number; offset: number } {
+/** The shard (by index) and the offset in it of a byte of a group's concatenated shards. */
+function locate(sizes: readonly number[], groupOffset: number): { index: number; offset: number } {
   let start = 0;
   for (let i = 0; i < sizes.length; i++) {
     const size = sizes[i]!;
@@ -33,7 +33,7 @@ export function checkShardSizes(
   const expected = group.byteLength;
   const listing = () => group.paths.map((p, i) => `${p} (${sizes[i] ?? '?'} bytes)`).join(', ');
   if (actual > expected) {
-    const at = locate(group, sizes, expected);
+    const at = locate(sizes, expected);
     const last = group.weights[group.weights.length - 1];
     throw new ModelFormatError(
       `weights group ${group.index + 1}: the shards hold more bytes than the manifest describes (expected ${expected} bytes in all, got ${actual}${complete ? '' : ' so far'}; ${listing()}); the extra bytes start after the last weight${last ? ` "${last.name}"` : ''}`,
