@@ -83,10 +83,8 @@ function renderListing(listing: ModelListing, title: string, allNodes: boolean):
       return [label, formatCount(s.multAdds), formatPercent(s.multAddsPercent), formatCount(s.params), formatPercent(s.paramsPercent)];
     }),
   );
-  const note = folded
-    ? `${folded} batch-norm and ReLU nodes are folded into the row above them, as in Table 1 (--all lists every node).\n`
-    : '';
-  return `${title}\n\n${table}\n${note}\n${totals}\n\n${shares}\n`;
+  const note = folded ? `${folded} batch-norm and ReLU nodes are folded into the row above them, as in Table 1 (--all lists every node).\n\n` : '';
+  return `${title}\n\n${table}\n\n${note}${totals}\n\n${shares}\n`;
 }
 
 export const summaryCommand = defineCommand({
