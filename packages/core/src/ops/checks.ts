@@ -21,6 +21,11 @@ export function checkPair(node: Node, what: string, value: unknown): void {
   checkPositiveInt(node, `${what}[1]`, value[1]);
 }
 
+/** An optional flag (`useBias`, `keepDims`): absent, true or false, never a string such as "false". */
+export function checkOptionalBoolean(node: Node, what: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'boolean') fail(node, `${what} must be true or false`, 'true, false or absent', JSON.stringify(value));
+}
+
 export function checkPadding(node: Node, value: unknown): void {
   if (value !== 'same' && value !== 'valid') fail(node, 'unknown padding', "'same' or 'valid'", String(value));
 }

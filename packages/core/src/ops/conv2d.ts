@@ -1,5 +1,5 @@
 import type { OpDef } from './op-def';
-import { checkFusedActivation, checkPadding, checkPair, checkPositiveInt, checkRank, dim, spatialOutput } from './checks';
+import { checkFusedActivation, checkOptionalBoolean, checkPadding, checkPair, checkPositiveInt, checkRank, dim, spatialOutput } from './checks';
 
 /** Standard convolution; 1×1 kernels count as the paper's "Conv 1×1" (pointwise). */
 export const conv2dOp: OpDef<'conv2d'> = {
@@ -11,6 +11,7 @@ export const conv2dOp: OpDef<'conv2d'> = {
     checkPair(node, 'strides', node.attrs.strides);
     checkPadding(node, node.attrs.padding);
     checkFusedActivation(node, node.attrs.activation);
+    checkOptionalBoolean(node, 'useBias', node.attrs.useBias);
   },
   inferShape(node, [input]) {
     const { kernelSize, strides, padding, filters } = node.attrs;

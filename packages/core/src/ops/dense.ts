@@ -1,5 +1,5 @@
 import type { OpDef } from './op-def';
-import { checkFusedActivation, checkPositiveInt, dim } from './checks';
+import { checkFusedActivation, checkOptionalBoolean, checkPositiveInt, dim } from './checks';
 
 /** Fully connected layer on the last axis (the paper's "FC"). */
 export const denseOp: OpDef<'dense'> = {
@@ -8,6 +8,7 @@ export const denseOp: OpDef<'dense'> = {
   checkAttrs(node) {
     checkPositiveInt(node, 'units', node.attrs.units);
     checkFusedActivation(node, node.attrs.activation);
+    checkOptionalBoolean(node, 'useBias', node.attrs.useBias);
   },
   inferShape: (node, [input]) => [...input!.slice(0, -1), node.attrs.units],
   params(node, [input]) {

@@ -1,5 +1,5 @@
 import type { OpDef } from './op-def';
-import { checkFusedActivation, checkPadding, checkPair, checkPositiveInt, checkRank, dim, spatialOutput } from './checks';
+import { checkFusedActivation, checkOptionalBoolean, checkPadding, checkPair, checkPositiveInt, checkRank, dim, spatialOutput } from './checks';
 
 /** Depthwise convolution: one kh×kw filter per input channel (times the depth multiplier). */
 export const depthwiseConv2dOp: OpDef<'depthwiseConv2d'> = {
@@ -11,6 +11,7 @@ export const depthwiseConv2dOp: OpDef<'depthwiseConv2d'> = {
     checkPadding(node, node.attrs.padding);
     checkPositiveInt(node, 'depthMultiplier', node.attrs.depthMultiplier);
     checkFusedActivation(node, node.attrs.activation);
+    checkOptionalBoolean(node, 'useBias', node.attrs.useBias);
   },
   inferShape(node, [input]) {
     const { kernelSize, strides, padding, depthMultiplier } = node.attrs;

@@ -1,6 +1,6 @@
 import type { Node, OpName, Shape } from '../types';
 import type { OpDef } from './op-def';
-import { checkRank, dim } from './checks';
+import { checkOptionalBoolean, checkRank, dim } from './checks';
 
 function globalPoolShape(node: Node, input: Shape, keepDims: boolean | undefined): Shape {
   checkRank(node, input, 4);
@@ -12,7 +12,7 @@ function globalPool<K extends 'globalAvgPool' | 'globalMaxPool'>(name: K): OpDef
   return {
     name,
     arity: { min: 1, max: 1 },
-    checkAttrs: () => {},
+    checkAttrs: (node) => checkOptionalBoolean(node, 'keepDims', (node.attrs as { keepDims?: unknown }).keepDims),
     inferShape: (node, [input]) => globalPoolShape(node, input!, (node.attrs as { keepDims?: boolean }).keepDims),
     params: () => [],
     multAdds: () => 0,
