@@ -25,6 +25,10 @@ const node = (name: string, op: string, inputs: string[], attrs: object = {}) =>
 const checkNode = (n: object, shape: Shape = [null, 8, 8, 3]) => () => analyzeGraph(graphOf([input('x', shape), n]));
 
 describe('graph structure', () => {
+  it.each(['toString', '__proto__', 'constructor'])('an op named like an Object property (%s) is unknown', (op) => {
+    expectGraphError(checkNode(node('c', op, ['x'])), { node: 'c', op, actual: op, message: /unknown op/ });
+  });
+
   it('unknown op: names the op and lists the known ones', () => {
     const e = expectGraphError(checkNode(node('c', 'conv3d', ['x'])), { node: 'c', op: 'conv3d', actual: 'conv3d', message: /unknown op/ });
     expect(e.expected).toContain('conv2d');
@@ -256,6 +260,17 @@ describe('attributes: names and numbers', () => {
     const e = expectGraphError(checkNode(conv('c', ['x'], { activation: 'softmax' })), { node: 'c', op: 'conv2d', actual: 'softmax', message: /unknown fused activation/ });
     expect(e.expected).toBe('relu | relu6 | sigmoid | linear');
     expectGraphError(checkNode(node('fc', 'dense', ['x'], { units: 2, activation: 'tanh' }), [null, 3]), { node: 'fc', op: 'dense', actual: 'tanh' });
+  });
+
+  it.each([
+    ['conv2d', conv('c', ['x'], { useBias: 'false' }), 'useBias'],
+    ['depthwiseConv2d', node('c', 'depthwiseConv2d', ['x'], { kernelSize: [3, 3], strides: [1, 1], padding: 'same', depthMultiplier: 1, useBias: 1 }), 'useBias'],
+    ['dense', node('c', 'dense', ['x'], { units: 2, useBias: null }), 'useBias'],
+    ['globalAvgPool', node('c', 'globalAvgPool', ['x'], { keepDims: 'yes' }), 'keepDims'],
+    ['globalMaxPool', node('c', 'globalMaxPool', ['x'], { keepDims: 0 }), 'keepDims'],
+  ])('%s: a flag that is not a boolean', (op, n, flag) => {
+    const value = (n.attrs as Record<string, unknown>)[flag];
+    expectGraphError(checkNode(n), { node: 'c', op, expected: 'true, false or absent', actual: JSON.stringify(value), message: new RegExp(`${flag} must be true or false`) });
   });
 
   it.each([0, -1e-3, Number.NaN, Number.POSITIVE_INFINITY, '0.001'])('batchNorm epsilon %s', (epsilon) => {
