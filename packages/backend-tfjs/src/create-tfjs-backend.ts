@@ -69,13 +69,13 @@ export function createTfjsBackend(config: TfjsBackendConfig): Backend {
     supports: (op: OpName) => OP_NAMES.includes(op),
     init: start,
     async compile(graph: Graph, weights: Weights, options: CompileOptions = {}): Promise<CompiledModel> {
-      await start();
-      analyzeGraph(graph);
-      const prepared = options.optimize === false ? { graph, weights } : optimizeForInference(graph, weights);
       const fusedOption = (options.backendOptions as TfjsBackendOptions | undefined)?.fused;
       if (fusedOption !== undefined && typeof fusedOption !== 'boolean') {
         throw new TypeError(`backend "${name}": backendOptions.fused must be a boolean, got ${JSON.stringify(fusedOption)}`);
       }
+      await start();
+      analyzeGraph(graph);
+      const prepared = options.optimize === false ? { graph, weights } : optimizeForInference(graph, weights);
       const lowerOptions: LowerGraphOptions = { fused: fusedOption ?? config.fused ?? true, tfBackendName, lowerings: config.lowerings };
       const lowered = await withTfBackend(tf, tfBackendName, () => lowerGraph(prepared.graph, prepared.weights, tf, lowerOptions));
       let model: TfjsCompiledModel | undefined;

@@ -1,4 +1,4 @@
-import { type ActivationName, type AnyNode, analyzeGraph, type Graph, GraphError, paramSpecs, type Weights } from '@mobilenet-kit/core';
+import { type ActivationName, type AnyNode, analyzeGraph, type Graph, GraphError, paramSpecs, type Shape, type Weights } from '@mobilenet-kit/core';
 import type * as tflayers from '@tensorflow/tfjs-layers';
 import type { Tensor, Tfjs, TfjsLayers } from './tfjs-types';
 
@@ -69,7 +69,7 @@ function activationLayer(tfl: TfjsLayers, fn: ActivationName, name: string): Lay
 }
 
 /** The Keras-style layer for one node (input nodes are handled by the caller). */
-function layerFor(tf: Tfjs, tfl: TfjsLayers, node: AnyNode, name: string): Layer {
+function layerFor(tf: Tfjs, tfl: TfjsLayers, node: AnyNode, name: string, outputShape: Shape | undefined): Layer {
   const L = tfl.layers;
   switch (node.op) {
     case 'conv2d': {
@@ -101,7 +101,8 @@ function layerFor(tf: Tfjs, tfl: TfjsLayers, node: AnyNode, name: string): Layer
     case 'flatten':
       return L.flatten({ name });
     case 'reshape':
-      return L.reshape({ name, targetShape: node.attrs.shape });
+      // tfjs-layers leaves a -1 unresolved when the batch is symbolic; use the IR's inferred sizes.
+      return L.reshape({ name, targetShape: (outputShape ?? []).slice(1) as number[] });
     case 'concat':
       return L.concatenate({ name, axis: node.attrs.axis });
     case 'add':
@@ -146,7 +147,7 @@ export function toLayersModel(graph: Graph, weights: Weights, tf: Tfjs, tfl: Tfj
       symbols.set(node.name, x);
       continue;
     }
-    const layer = layerFor(tf, tfl, node, name);
+    const layer = layerFor(tf, tfl, node, name, info.shapes.get(node.name));
     const args = node.inputs.map((i) => symbols.get(i)!);
     let y = layer.apply(args.length === 1 ? args[0]! : args) as SymbolicTensor;
     if ((node.op === 'globalAvgPool' || node.op === 'globalMaxPool') && node.attrs.keepDims) {
