@@ -3,7 +3,7 @@ import { ModelFormatError } from '../src/errors';
 import { GraphBuilder } from '../src/graph-builder';
 import { graphToJSONObject } from '../src/graph-json';
 import { paramSpecs } from '../src/graph';
-import { decodeModel, encodeModel, float16Bits, float16Value, MODEL_FORMAT, type ModelJSON } from '../src/index';
+import { decodeModel, decodeWeightsManifest, encodeModel, float16Bits, float16Value, MODEL_FORMAT, type ModelJSON } from '../src/index';
 import { bitsOf, deterministicWeights, memoryShardReader, smallGraph } from './fixtures/model-graph/small-model';
 
 function shardMap(shards: readonly { path: string; data: Uint8Array }[]) {
@@ -278,6 +278,33 @@ describe('reading a tfjs-written weights manifest', () => {
     );
     expect([...weights.get('conv1_bn/moving_mean')!.data]).toEqual([0, 0, 2, 3]);
     expect([...weights.get('conv1_bn/moving_variance')!.data]).toEqual([0, 1, 65535, 1000].map((q) => Math.fround(q * 0.001 + 0.5)));
+  });
+
+  it('decodeWeightsManifest reads a bare manifest without a graph, in manifest order, with the same checks', async () => {
+    const { modelJson, shards } = tfjsStyleModel();
+    const reader = memoryShardReader(shards);
+    const weights = await decodeWeightsManifest(modelJson.weightsManifest, reader.read, { file: 'tiny-weights_manifest.json' });
+    expect([...weights.keys()]).toEqual([
+      'conv1/kernel',
+      'conv1_bn/gamma',
+      'conv1_bn/beta',
+      'conv1_bn/moving_mean',
+      'conv1_bn/moving_variance',
+      'conv_dw_1/depthwise_kernel',
+      'conv_dw_1/bias',
+      'logits/kernel',
+      'logits/bias',
+    ]);
+    expect(weights.get('conv1/kernel')!.shape).toEqual([3, 3, 3, 4]);
+    expect([...weights.get('conv1_bn/gamma')!.data]).toEqual([1, 2 ** -24, 65504, -2]);
+
+    const manifest = structuredClone(modelJson.weightsManifest);
+    manifest[1]!.paths[0] = '../../secrets.bin';
+    const again = memoryShardReader(shards);
+    await expect(decodeWeightsManifest(manifest, again.read, { file: 'tiny-weights_manifest.json' })).rejects.toThrow(
+      /^file "tiny-weights_manifest.json": weightsManifest\[1\].paths\[0\]: shard path "..\/..\/secrets.bin" leaves the model folder/,
+    );
+    expect(again.calls).toEqual([]);
   });
 
   it('reads shards as ArrayBuffers too, and URLs only with allowUrls', async () => {

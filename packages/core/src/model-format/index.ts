@@ -18,8 +18,16 @@ export {
   type ModelShard,
   type WeightQuantization,
 } from './encode-model';
-export { decodeModel, type DecodeModelOptions, type DecodedModel, type ReadShard } from './decode-model';
-export { planModel, type ModelPlan, type ModelPlanOptions, type GroupPlan, type WeightPlan } from './model-plan';
+export { decodeModel, decodeWeightsManifest, type DecodeModelOptions, type DecodedModel, type ReadShard } from './decode-model';
+export {
+  planModel,
+  planWeightsManifest,
+  type ModelPlan,
+  type ModelPlanOptions,
+  type WeightsManifestPlan,
+  type GroupPlan,
+  type WeightPlan,
+} from './model-plan';
 export { checkShardSizes, decodeShards } from './shard-data';
 export { shardPathProblem } from './shard-paths';
 export { float16Bits, float16Value } from './float16';

@@ -95,51 +95,37 @@ function boundedElements(shape: readonly number[], bytesPerElement: number, maxB
   return elements;
 }
 
+/** The byte layout of a weights manifest's groups, checked, before any buffer exists. */
+export interface WeightsManifestPlan {
+  readonly groups: readonly GroupPlan[];
+  readonly shardBytes: number;
+  readonly decodedBytes: number;
+  readonly file: string;
+}
+
 /**
- * Checks everything in a model.json before any weight buffer exists: format
- * and version, the graph, every manifest entry's fields, the shard paths,
- * the claimed sizes (finite, bounded), and that the entries are exactly the
- * graph's parameters with the graph's shapes. Returns the byte layout.
+ * Checks a tfjs-style weights manifest (an array of `{ paths, weights }`
+ * groups) on its own: every entry's fields, shard paths, claimed sizes
+ * against `maxBytes`, unique names and paths.
  */
-export function planModel(json: unknown, options: ModelPlanOptions = {}): ModelPlan {
+export function planWeightsManifest(manifest: unknown, options: ModelPlanOptions = {}): WeightsManifestPlan {
   const file = options.file ?? MODEL_JSON_FILE;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
     throw new ModelFormatError(`maxBytes must be a non-negative safe integer, got ${show(maxBytes)}`, { file });
   }
   const allowUrls = options.allowUrls ?? false;
-  const doc = parseDocument(json, file);
   const fail = (problem: string, weight?: string): never => {
     throw new ModelFormatError(problem, { file, weight });
   };
-
-  if (!isRecord(doc)) fail(`expected a JSON object, got ${show(doc)}`);
-  const root = doc as Record<string, unknown>;
-  if (root.format !== MODEL_FORMAT) {
-    const hint = 'modelTopology' in root ? ' (this looks like a tfjs model.json; import it with an importer instead)' : '';
-    fail(`"format" must be "${MODEL_FORMAT}", got ${show(root.format)}${hint}`);
-  }
-  if (root.formatVersion !== MODEL_FORMAT_VERSION) {
-    fail(`unsupported format version ${show(root.formatVersion)} (this reader knows version ${MODEL_FORMAT_VERSION})`);
-  }
-
-  let graph: Graph;
-  try {
-    graph = graphFromJSONObject(root.graph);
-  } catch (e) {
-    if (e instanceof GraphError) throw new ModelFormatError(`"graph" is not a valid graph: ${e.message}`, { file });
-    throw e;
-  }
-
-  if (root.metadata !== undefined && !isRecord(root.metadata)) fail(`"metadata" must be an object when present, got ${show(root.metadata)}`);
-  if (!Array.isArray(root.weightsManifest)) fail(`"weightsManifest" must be an array of groups, got ${show(root.weightsManifest)}`);
+  if (!Array.isArray(manifest)) fail(`"weightsManifest" must be an array of groups, got ${show(manifest)}`);
 
   const seenPaths = new Set<string>();
   const seenNames = new Set<string>();
   const groups: GroupPlan[] = [];
   let shardBytes = 0;
   let decodedBytes = 0;
-  (root.weightsManifest as unknown[]).forEach((rawGroup, g) => {
+  (manifest as unknown[]).forEach((rawGroup, g) => {
     const at = `weightsManifest[${g}]`;
     if (!isRecord(rawGroup)) fail(`${at} must be an object { paths, weights }, got ${show(rawGroup)}`);
     const group = rawGroup as Record<string, unknown>;
@@ -204,6 +190,47 @@ export function planModel(json: unknown, options: ModelPlanOptions = {}): ModelP
     if (offset > 0 && paths.length === 0) fail(`${at} stores ${offset} bytes of weights but lists no shard paths`);
     groups.push({ index: g, paths: paths as string[], weights, byteLength: offset });
   });
+
+  return { groups, shardBytes, decodedBytes, file };
+}
+
+/**
+ * Checks everything in a model.json before any weight buffer exists: format
+ * and version, the graph, every manifest entry's fields, the shard paths,
+ * the claimed sizes (finite, bounded), and that the entries are exactly the
+ * graph's parameters with the graph's shapes. Returns the byte layout.
+ */
+export function planModel(json: unknown, options: ModelPlanOptions = {}): ModelPlan {
+  const file = options.file ?? MODEL_JSON_FILE;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new ModelFormatError(`maxBytes must be a non-negative safe integer, got ${show(maxBytes)}`, { file });
+  }
+  const doc = parseDocument(json, file);
+  const fail = (problem: string, weight?: string): never => {
+    throw new ModelFormatError(problem, { file, weight });
+  };
+
+  if (!isRecord(doc)) fail(`expected a JSON object, got ${show(doc)}`);
+  const root = doc as Record<string, unknown>;
+  if (root.format !== MODEL_FORMAT) {
+    const hint = 'modelTopology' in root ? ' (this looks like a tfjs model.json; import it with an importer instead)' : '';
+    fail(`"format" must be "${MODEL_FORMAT}", got ${show(root.format)}${hint}`);
+  }
+  if (root.formatVersion !== MODEL_FORMAT_VERSION) {
+    fail(`unsupported format version ${show(root.formatVersion)} (this reader knows version ${MODEL_FORMAT_VERSION})`);
+  }
+
+  let graph: Graph;
+  try {
+    graph = graphFromJSONObject(root.graph);
+  } catch (e) {
+    if (e instanceof GraphError) throw new ModelFormatError(`"graph" is not a valid graph: ${e.message}`, { file });
+    throw e;
+  }
+
+  if (root.metadata !== undefined && !isRecord(root.metadata)) fail(`"metadata" must be an object when present, got ${show(root.metadata)}`);
+  const { groups, shardBytes, decodedBytes } = planWeightsManifest(root.weightsManifest, { ...options, file, maxBytes });
 
   // The entries must be exactly the graph's parameters, with the graph's shapes.
   const params = paramSpecs(graph);

@@ -1,7 +1,7 @@
 import { ModelFormatError } from '../errors';
 import type { WeightTensor } from '../types';
 import { float16Value } from './float16';
-import type { GroupPlan, ModelPlan, WeightPlan } from './model-plan';
+import type { GroupPlan, WeightPlan } from './model-plan';
 
 /** True where typed arrays store numbers little-endian, the byte order of tfjs weight files. */
 export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -97,13 +97,18 @@ function decodeTensor(w: WeightPlan, bytes: Uint8Array): Float32Array {
 }
 
 /**
- * Decodes the weights of a checked plan from its shards (`shards[g]` lists
+ * Decodes the weights of checked groups from their shards (`shards[g]` lists
  * group g's shard bytes in order; their sizes must have passed
- * checkShardSizes). Returns the weights in the graph's parameter order.
+ * checkShardSizes). Returns the weights in `order` (the graph's parameter
+ * order) or else in manifest order; optimizer entries are left out.
  */
-export function decodeShards(plan: ModelPlan, shards: readonly (readonly Uint8Array[])[]): Map<string, WeightTensor> {
+export function decodeShards(
+  groups: readonly GroupPlan[],
+  shards: readonly (readonly Uint8Array[])[],
+  order?: readonly string[],
+): Map<string, WeightTensor> {
   const decoded = new Map<string, WeightTensor>();
-  for (const group of plan.groups) {
+  for (const group of groups) {
     const data = shards[group.index] ?? [];
     checkShardSizes(group, data.map((d) => d.byteLength));
     const starts: number[] = [];
@@ -117,7 +122,8 @@ export function decodeShards(plan: ModelPlan, shards: readonly (readonly Uint8Ar
       decoded.set(w.name, { shape: [...w.shape], data: decodeTensor(w, tensorBytes(w, data, starts)) });
     }
   }
+  if (!order) return decoded;
   const ordered = new Map<string, WeightTensor>();
-  for (const p of plan.params) ordered.set(p.name, decoded.get(p.name)!);
+  for (const name of order) ordered.set(name, decoded.get(name)!);
   return ordered;
 }

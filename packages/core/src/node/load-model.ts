@@ -96,5 +96,5 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     checkShardSizes(group, data.map((d) => d.byteLength), true, shardFile);
     shards[group.index] = data;
   }
-  return { graph: plan.graph, weights: decodeShards(plan, shards), metadata: plan.metadata };
+  return { graph: plan.graph, weights: decodeShards(plan.groups, shards, plan.params.map((p) => p.name)), metadata: plan.metadata };
 }
