@@ -38,7 +38,7 @@ export const OPS: { readonly [K in OpName]: OpDef<K> } = {
 export const OP_NAMES = Object.keys(OPS) as OpName[];
 
 export function isOpName(name: unknown): name is OpName {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(OPS, name);
+  return typeof name === 'string' && Object.hasOwn(OPS, name);
 }
 
 export type { OpDef } from './op-def';

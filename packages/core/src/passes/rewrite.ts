@@ -1,4 +1,4 @@
-import { consumers } from '../graph';
+import type { consumers } from '../graph';
 import type { AnyNode, Graph, Weights, WeightTensor } from '../types';
 
 /** What every pass returns: a new graph and the weights that go with it. */
