@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { conformanceCases, DEFAULT_TOLERANCES, unravelIndex, worstMismatch } from '../src/conformance';
-import { type Backend, type CompiledModel, type HostTensor, OP_NAMES, registerBackend } from '../src/index';
+import { type AnyNode, type Backend, type CompiledModel, type HostTensor, OP_NAMES, optimizeForInference, registerBackend } from '../src/index';
 import { referenceBackend } from '../src/reference';
 
 registerBackend(referenceBackend());
@@ -91,6 +91,32 @@ describe('the conformance suite catches a wrong backend', () => {
     await expect(first('nan-out').run()).rejects.toThrow(/differs at index 1 .*got NaN/);
     await expect(first('wrong-shape').run()).rejects.toThrow(/output "y" has shape \[.*, 1\], expected/);
     await expect(first('no-output').run()).rejects.toThrow(/output "y" is missing/);
+  });
+});
+
+describe('the conformance suite catches a subtle lowering bug', () => {
+  // A backend that runs the inference passes and then drops every fused activation, as a lowering that forgets them would.
+  const inner = referenceBackend();
+  registerBackend({
+    name: 'forgets-fused-activations',
+    supports: inner.supports,
+    compile(graph, weights, options = {}) {
+      const prepared = options.optimize === false ? { graph, weights } : optimizeForInference(graph, weights);
+      const nodes = prepared.graph.nodes.map((n) => ('activation' in n.attrs && n.op !== 'activation' ? ({ ...n, attrs: { ...n.attrs, activation: undefined } } as AnyNode) : n));
+      return inner.compile({ ...prepared.graph, nodes }, prepared.weights, { ...options, optimize: false });
+    },
+  });
+  const cases = conformanceCases({ backend: 'forgets-fused-activations', quick: true });
+
+  it('fails the fused-activation op cases and the folded MobileNet, passes the rest', async () => {
+    const outcome = new Map<string, boolean>();
+    for (const c of cases) outcome.set(`${c.group}: ${c.name}`, await c.run().then(() => true, () => false));
+    const failed = [...outcome].filter(([, ok]) => !ok).map(([name]) => name);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const name of failed) expect(name).toMatch(/\+(relu|relu6|sigmoid)\b|fuseActivations|optimizeForInference|BN folded/);
+    expect(outcome.get('models: MobileNet v1 0.25-128 batch 2, BN folded')).toBe(false);
+    expect(outcome.get('models: MobileNet v1 0.25-128 batch 2, with BN')).toBe(true);
+    expect([...outcome].filter(([name]) => /^ops: conv2d .*\+relu6/.test(name)).every(([, ok]) => !ok)).toBe(true);
   });
 });
 

@@ -126,7 +126,7 @@ export function conformanceCases(options: ConformanceOptions): ConformanceCase[]
         return { fixture, expected: runReference(fixture.graph, fixture.weights, fixture.inputs) };
       });
       for (const optimize of [false, true]) {
-        const name = `${model}, ${optimize ? 'BN folded (optimize: true)' : 'with BN (optimize: false)'}`;
+        const name = `${model}, ${optimize ? 'BN folded' : 'with BN'}`;
         cases.push({
           group: 'models',
           name,
