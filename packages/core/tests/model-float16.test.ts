@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { float16Bits, float16Value } from '../src/index';
+import { float16BitsOfFloat32Bits, float16Table } from '../src/model-format/float16';
 
 describe('float16 conversion', () => {
   it('decodes known bit patterns exactly (IEEE 754 binary16)', () => {
@@ -26,6 +27,20 @@ describe('float16 conversion', () => {
       if (isNanPattern ? !Number.isNaN(float16Value(back)) : back !== bits) mismatches++;
     }
     expect(mismatches).toBe(0);
+  });
+
+  it('the decode table holds every half exactly, and the bit-level encoder agrees with the number one', () => {
+    const table = float16Table();
+    const floats = new Float32Array(1);
+    const bits = new Uint32Array(floats.buffer);
+    let wrong = 0;
+    for (let h = 0; h < 0x10000; h++) {
+      const v = float16Value(h);
+      if (!(Object.is(table[h], v) || (Number.isNaN(v) && Number.isNaN(table[h]!)))) wrong++;
+      floats[0] = v + (h % 7) * 2 ** -30; // off-grid values too
+      if (float16BitsOfFloat32Bits(bits[0]!) !== float16Bits(floats[0])) wrong++;
+    }
+    expect(wrong).toBe(0);
   });
 
   it('rounds to nearest, ties to even, in the normal and the subnormal range', () => {

@@ -2,7 +2,7 @@ import { ModelFormatError, formatShape } from '../errors';
 import { paramSpecs } from '../graph';
 import { graphToJSONObject } from '../graph-json';
 import type { Graph, Weights } from '../types';
-import { float16Bits } from './float16';
+import { float16BitsOfFloat32Bits } from './float16';
 import {
   MODEL_FORMAT,
   MODEL_FORMAT_VERSION,
@@ -119,8 +119,10 @@ export function encodeModel(graph: Graph, weights: Weights, options: EncodeModel
       else for (let i = 0; i < data.length; i++) view.setFloat32(offset + i * 4, data[i]!, true);
       entries.push(entry);
     } else if (quantization === 'float16') {
+      // A Uint32Array view over the same bytes reads each float's bit pattern (in host order, like the floats).
+      const float32Bits = new Uint32Array(data.buffer, data.byteOffset, data.length);
       for (let i = 0; i < data.length; i++) {
-        const h = float16Bits(data[i]!);
+        const h = float16BitsOfFloat32Bits(float32Bits[i]!);
         if ((h & 0x7fff) === 0x7c00 && Number.isFinite(data[i]!)) {
           throw new ModelFormatError(`value ${data[i]} at index ${i} is outside the float16 range (|x| < 65520)`, { weight: p.name });
         }

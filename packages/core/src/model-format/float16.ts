@@ -8,7 +8,11 @@ const scratch = new DataView(new ArrayBuffer(4));
 /** Rounds a number to the nearest half float (ties to even) and returns its 16 bits. */
 export function float16Bits(value: number): number {
   scratch.setFloat32(0, value);
-  const x = scratch.getUint32(0);
+  return float16BitsOfFloat32Bits(scratch.getUint32(0));
+}
+
+/** float16Bits for a float32 given by its 32 bits (read them through a Uint32Array view to skip the conversion). */
+export function float16BitsOfFloat32Bits(x: number): number {
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
   const mantissa = x & 0x7fffff;
@@ -43,4 +47,15 @@ export function float16Value(bits: number): number {
   if (exponent === 0) return sign * mantissa * 2 ** -24;
   if (exponent === 0x1f) return mantissa === 0 ? sign * Number.POSITIVE_INFINITY : Number.NaN;
   return sign * (1024 + mantissa) * 2 ** (exponent - 25);
+}
+
+let table: Float32Array | undefined;
+
+/** All 65536 half floats as float32 (exact: every half is a float32), built on first use (256 KiB). */
+export function float16Table(): Float32Array {
+  if (!table) {
+    table = new Float32Array(0x10000);
+    for (let bits = 0; bits < 0x10000; bits++) table[bits] = float16Value(bits);
+  }
+  return table;
 }

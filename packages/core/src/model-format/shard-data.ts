@@ -1,6 +1,6 @@
 import { ModelFormatError } from '../errors';
 import type { WeightTensor } from '../types';
-import { float16Value } from './float16';
+import { float16Table } from './float16';
 import type { GroupPlan, WeightPlan } from './model-plan';
 
 /** True where typed arrays store numbers little-endian, the byte order of tfjs weight files. */
@@ -83,7 +83,8 @@ function decodeTensor(w: WeightPlan, bytes: Uint8Array): Float32Array {
       for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4, true);
     }
   } else if (q.dtype === 'float16') {
-    for (let i = 0; i < out.length; i++) out[i] = float16Value(view.getUint16(i * 2, true));
+    const halves = float16Table();
+    for (let i = 0; i < out.length; i++) out[i] = halves[view.getUint16(i * 2, true)]!;
   } else {
     // value = q · scale + min (tfjs-core decodeWeight); int32 weights are rounded as tfjs does.
     const round = w.dtype === 'int32';
