@@ -3,7 +3,7 @@ export {
   MODEL_FORMAT_VERSION,
   MODEL_JSON_FILE,
   DEFAULT_MAX_WEIGHT_BYTES,
-  BYTES_PER_ELEMENT,
+  MANIFEST_BYTES_PER_ELEMENT,
   type ManifestDtype,
   type QuantizationDtype,
   type ModelJSON,

@@ -52,7 +52,7 @@ export interface ModelJSON {
 }
 
 /** Bytes per stored element, by manifest dtype or quantization dtype. */
-export const BYTES_PER_ELEMENT: Readonly<Record<ManifestDtype | QuantizationDtype, number>> = {
+export const MANIFEST_BYTES_PER_ELEMENT: Readonly<Record<ManifestDtype | QuantizationDtype, number>> = {
   float32: 4,
   int32: 4,
   uint8: 1,

@@ -3,7 +3,7 @@ import { paramSpecs } from '../graph';
 import { graphFromJSONObject } from '../graph-json';
 import type { Graph, ParamSpec } from '../types';
 import {
-  BYTES_PER_ELEMENT,
+  MANIFEST_BYTES_PER_ELEMENT,
   DEFAULT_MAX_WEIGHT_BYTES,
   type ManifestDtype,
   MODEL_FORMAT,
@@ -176,7 +176,7 @@ export function planWeightsManifest(manifest: unknown, options: ModelPlanOptions
         }
       }
 
-      const bytesPerElement = BYTES_PER_ELEMENT[quantization?.dtype ?? dtype];
+      const bytesPerElement = MANIFEST_BYTES_PER_ELEMENT[quantization?.dtype ?? dtype];
       const elements = boundedElements(shape, bytesPerElement, maxBytes, bad);
       const byteLength = elements * bytesPerElement;
       const plan: WeightPlan = { name, shape, dtype, quantization, skip, elements, byteOffset: offset, byteLength };
