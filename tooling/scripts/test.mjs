@@ -28,6 +28,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const missing = [];
+const noTests = [];
 for (const dir of workspaceDirs) {
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
   if (!pkg.scripts?.test) continue;
@@ -37,6 +38,12 @@ for (const dir of workspaceDirs) {
     continue;
   }
   const r = JSON.parse(readFileSync(report, 'utf8'));
+  // vitest exits 1 when it finds no test file; count that package as one failure so that the line shows it.
+  if (r.testResults.length === 0) {
+    noTests.push(pkg.name);
+    failed += 1;
+    continue;
+  }
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + (r.numTodoTests ?? 0);
@@ -45,5 +52,6 @@ for (const dir of workspaceDirs) {
   failed += r.testResults.filter((t) => t.status === 'failed' && !t.assertionResults.some((a) => a.status === 'failed')).length;
 }
 if (missing.length > 0) console.log(`no test report from: ${missing.join(', ')}`);
+if (noTests.length > 0) console.log(`no test files in: ${noTests.join(', ')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(turbo.status !== 0 || failed > 0 || missing.length > 0 ? 1 : 0);
