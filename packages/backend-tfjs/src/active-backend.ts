@@ -47,15 +47,31 @@ export async function activateTfBackend(tf: Tfjs, name: string): Promise<void> {
   }
 }
 
+/** One queue per tfjs namespace: switching the backend and the work after it happen as one step. */
+const queues = new WeakMap<object, Promise<unknown>>();
+
 /**
- * Runs `fn` synchronously with `name` as the active tfjs backend. Another
- * model may switch the backend while this one awaits, so the check is made
- * again right before `fn`, with no await in between.
+ * Runs `fn` synchronously with `name` as the active tfjs backend. Calls on the
+ * same tfjs copy are queued, so that models on different backends that run at
+ * the same time do not switch tfjs under each other; the backend is checked
+ * once more right before `fn`, with no await in between, in case code outside
+ * mobilenet-kit switched it.
  */
-export async function withTfBackend<T>(tf: Tfjs, name: string, fn: () => T): Promise<T> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await activateTfBackend(tf, name);
-    if (tf.getBackend() === name) return fn();
-  }
-  throw new Error(`could not keep tfjs backend "${name}" active: other models switch tfjs to another backend concurrently`);
+export function withTfBackend<T>(tf: Tfjs, name: string, fn: () => T): Promise<T> {
+  const previous = queues.get(tf) ?? Promise.resolve();
+  const turn = previous.then(async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await activateTfBackend(tf, name);
+      if (tf.getBackend() === name) return fn();
+    }
+    throw new Error(`could not keep tfjs backend "${name}" active: something else keeps switching tfjs to another backend`);
+  });
+  queues.set(
+    tf,
+    turn.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return turn;
 }

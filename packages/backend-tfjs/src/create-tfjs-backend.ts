@@ -1,5 +1,5 @@
 import { analyzeGraph, type Backend, type BackendInfo, type CompiledModel, type CompileOptions, type Graph, OP_NAMES, type OpName, optimizeForInference, type Weights } from '@mobilenet-kit/core';
-import { activateTfBackend, withTfBackend } from './active-backend';
+import { withTfBackend } from './active-backend';
 import { type LowerGraphOptions, lowerGraph } from './lower-graph';
 import type { LoweringTable } from './lowerings/lowering';
 import { TfjsCompiledModel } from './tfjs-compiled-model';
@@ -42,7 +42,7 @@ export function createTfjsBackend(config: TfjsBackendConfig): Backend {
     if (!starting) {
       starting = (async () => {
         await config.init?.();
-        await activateTfBackend(tf, tfBackendName);
+        await withTfBackend(tf, tfBackendName, () => undefined);
       })();
       starting.catch(() => {
         starting = undefined;
