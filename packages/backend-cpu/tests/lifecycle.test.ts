@@ -76,6 +76,7 @@ describe('cpu: model lifecycle', () => {
     const { graph, weights } = smallGraph();
     const model = await backend.compile(graph, weights);
     const ok = randomImage(1, 8);
+    const tensorsBefore = tf.memory().numTensors;
     await expect(model.run({})).rejects.toThrow('input "image" is missing');
     await expect(model.run({ image: ok, extra: ok })).rejects.toThrow('unknown input "extra" (the model\'s inputs: "image")');
     await expect(model.run({ image: { shape: [1, 8, 8], data: new Float32Array(192) } })).rejects.toThrow(
@@ -83,6 +84,8 @@ describe('cpu: model lifecycle', () => {
     );
     await expect(model.run({ image: { shape: [1, 8, 8, 4], data: new Float32Array(256) } })).rejects.toThrow('dimension 3 is 4, the model needs 3');
     await expect(model.run({ image: { shape: [1, 8, 8, 3], data: new Float32Array(10) } })).rejects.toThrow('input "image" has 10 values, its shape [1, 8, 8, 3] needs 192');
+    // A failed run frees what it made before failing.
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     model.dispose();
     await expect(model.run({ image: ok })).rejects.toThrow('model "small" was disposed');
   });
