@@ -45,6 +45,11 @@ fi
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   log "npm install -g pnpm@$PNPM_VERSION"
   as_root npm install -g --no-audit --no-fund "pnpm@$PNPM_VERSION"
+  hash -r
+  if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+    echo "setup: pnpm $PNPM_VERSION was installed but 'pnpm --version' on PATH says '$(pnpm --version 2>&1 || true)' ($(command -v pnpm || echo 'not found'))" >&2
+    exit 1
+  fi
 fi
 
 log "pnpm install --frozen-lockfile"
