@@ -1,1 +1,12 @@
-export {};
+export type { Box, DecodeOptions, ImageSource, RawImageInput, RgbImage, TensorImageInput } from './types';
+export { ImageError, DEFAULT_MAX_PIXELS } from './errors';
+export { decodeImage } from './decode';
+export { resizeBilinear } from './resize-bilinear';
+export { preprocess } from './preprocess';
+export type { PreprocessOptions, PreprocessResult } from './preprocess';
+export type { Normalization } from './normalize';
+export { RESIZE_MODES, clipBox } from './transform';
+export type { BoxUnits, ImageTransform, ResizeMode } from './transform';
+export { drawDetections } from './draw';
+export type { Detection, DrawOptions, Rgb } from './draw';
+export { encodePng, writeImage } from './encode';
