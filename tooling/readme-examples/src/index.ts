@@ -4,6 +4,7 @@ export {
   expectReadmeExamplesToPass,
   describeFailure,
   EXAMPLES_DIR,
+  exampleEnv,
   type ReadmeExampleResult,
   type RunReadmeExamplesOptions,
 } from './run';

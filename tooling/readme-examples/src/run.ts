@@ -9,7 +9,7 @@ export interface RunReadmeExamplesOptions {
   readonly readme?: string;
   /** Per-example limit; the child is killed past it. Default 60 000 ms. */
   readonly timeoutMs?: number;
-  /** Environment of the child processes. Default: this process's environment. */
+  /** Environment of the child processes. Default: this process's environment without what test runners add (see `exampleEnv`). */
   readonly env?: NodeJS.ProcessEnv;
   /** Keep the generated `.mjs` files even when every example passes (they are always kept when one fails). */
   readonly keepFiles?: boolean;
@@ -91,9 +91,25 @@ async function runExample(
     return { ...pick(example), file, stdout: '', stderr, exitCode: null, signal: null, timedOut: false, missingOutput: [...example.expectedOutput], passed: false };
   }
   writeFileSync(file, `// ${where} of ${readmePath}\n${js}`);
-  const run = await runNode(file, cwd, options.timeoutMs ?? 60_000, options.env ?? process.env);
+  const run = await runNode(file, cwd, options.timeoutMs ?? 60_000, options.env ?? exampleEnv());
   const missingOutput = example.expectedOutput.filter((s) => !run.stdout.includes(s));
   return { ...pick(example), file, ...run, missingOutput, passed: run.exitCode === 0 && missingOutput.length === 0 };
+}
+
+/**
+ * The environment a README reader's `node` would have: this process's,
+ * without the variables that vitest and pnpm add (VITEST*, TEST, NODE_ENV=test,
+ * npm_*, and NODE_PATH, which pnpm's shims point at the whole workspace store).
+ */
+export function exampleEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const underVitest = env.VITEST !== undefined;
+  const out: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (/^(VITEST|npm_)/.test(key) || key === 'NODE_PATH' || key === 'TEST') continue;
+    if (key === 'NODE_ENV' && underVitest && value === 'test') continue;
+    out[key] = value;
+  }
+  return out;
 }
 
 function pick(example: ReadmeExample) {

@@ -91,6 +91,14 @@ describe('runReadmeExamples', () => {
     expect(results[0]?.passed).toBe(false);
   });
 
+  it("gives the examples a reader's environment, without the test runner's variables", async () => {
+    expect(process.env.VITEST).toBeDefined();
+    const results = await runReadmeExamples(passing, { readme: 'ENV.md' });
+    expect(results[0]?.stderr).toBe('');
+    expect(results[0]?.stdout).toBe('leaked: none\n');
+    expect(results[0]?.passed).toBe(true);
+  });
+
   it('says which file is missing when there is no README', async () => {
     await expect(runReadmeExamples(path.join(fixtures, 'no-such-package'))).rejects.toThrow(/no README at .*no-such-package/);
   });
