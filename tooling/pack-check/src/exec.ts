@@ -7,13 +7,17 @@ export interface ExecResult {
 }
 
 /**
- * The environment for package-manager children: without the `npm_config_*`,
+ * The environment for the children: without the `npm_config_*`,
  * `npm_package_*` and `npm_lifecycle_*` variables that `pnpm run` sets, which
- * npm would otherwise read as its own settings. A registry set that way is kept.
+ * npm would otherwise read as its own settings (a registry set that way is
+ * kept), and without `NODE_PATH`, which pnpm's shims point at the workspace's
+ * store: `require` would fall back to it and hide a dependency missing from a
+ * packed manifest.
  */
 export function cleanEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
+    if (key === 'NODE_PATH') continue;
     if (/^npm_(config|package|lifecycle)_/.test(key) && key !== 'npm_config_registry') continue;
     out[key] = value;
   }

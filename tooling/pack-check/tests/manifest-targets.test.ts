@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binEntries, exportEntries, manifestTargets } from '../src/index';
+import { binEntries, cleanEnv, exportEntries, manifestTargets } from '../src/index';
 
 const base = { name: '@scope/pkg', version: '1.0.0' };
 
@@ -46,5 +46,20 @@ describe('exportEntries', () => {
     expect(exportEntries({ ...base, exports: { import: './i.js' } })).toEqual([{ subpath: '.', specifier: '@scope/pkg', requirable: false }]);
     expect(exportEntries({ ...base, exports: './i.js' })).toEqual([{ subpath: '.', specifier: '@scope/pkg', requirable: true }]);
     expect(exportEntries({ ...base, main: './m.js' })).toEqual([{ subpath: '.', specifier: '@scope/pkg', requirable: true }]);
+  });
+});
+
+describe('cleanEnv', () => {
+  it("drops pnpm's npm_* settings and NODE_PATH, keeps a registry and everything else", () => {
+    const env = cleanEnv({
+      PATH: '/usr/bin',
+      NODE_PATH: '/work/node_modules/.pnpm/node_modules',
+      npm_config_frozen_lockfile: 'true',
+      npm_package_name: 'x',
+      npm_lifecycle_event: 'test',
+      npm_config_registry: 'https://registry.example/',
+      HOME: '/root',
+    });
+    expect(env).toEqual({ PATH: '/usr/bin', npm_config_registry: 'https://registry.example/', HOME: '/root' });
   });
 });
