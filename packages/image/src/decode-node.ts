@@ -61,16 +61,17 @@ async function checkReadableFile(path: string, source: string): Promise<void> {
   if (stats.size === 0) throw new ImageError(source, 'file is empty (0 bytes)');
 }
 
-/** sharp/libvips messages, rephrased where the user needs a hint, with the original kept. */
+/** sharp/libvips messages, rephrased where the user needs a hint, with the original kept (repeated lines once). */
 export function explainSharpError(error: unknown): string {
   const message = String((error as Error)?.message ?? error).trim();
-  const first = message.split('\n')[0] ?? message;
+  const lines = [...new Set(message.split('\n').map((line) => line.trim()).filter(Boolean))];
+  const original = lines.join('; ');
   if (/unsupported image format/i.test(message)) {
-    return `not an image in a format sharp can decode (JPEG, PNG, WebP, GIF, TIFF, AVIF, SVG…) [sharp: ${first}]`;
+    return `not an image in a format sharp can decode (JPEG, PNG, WebP, GIF, TIFF, AVIF, SVG…) [sharp: ${original}]`;
   }
   if (/premature end|truncated|corrupt|bogus|not enough data|unexpected end|read error|invalid/i.test(message)) {
-    return `corrupt or truncated image data [sharp: ${message.replace(/\s*\n\s*/g, '; ')}]`;
+    return `corrupt or truncated image data [sharp: ${original}]`;
   }
-  if (/exceeds pixel limit/i.test(message)) return `image larger than the pixel limit [sharp: ${first}]`;
-  return `sharp: ${message.replace(/\s*\n\s*/g, '; ')}`;
+  if (/exceeds pixel limit/i.test(message)) return `image larger than the pixel limit [sharp: ${original}]`;
+  return `sharp: ${original}`;
 }
