@@ -1,0 +1,22 @@
+export { DatasetError, ClassificationOptionError } from './errors';
+export { parseIdx, encodeIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IDX_UNSIGNED_BYTE, type IdxArray, type ParseIdxOptions } from './data/idx';
+export { checkDataset, selectSamples, takeSamples, type ImageDataset } from './data/dataset';
+export {
+  FASHION_MNIST_APT_COMMAND,
+  FASHION_MNIST_CLASSES,
+  FASHION_MNIST_DEFAULT_DIR,
+  FASHION_MNIST_HARD_CLASSES,
+  fashionMnistFiles,
+  type FashionMnistSplit,
+} from './data/fashion-mnist';
+export {
+  accuracy,
+  argmaxRows,
+  classificationReport,
+  confusionMatrix,
+  perClassMetrics,
+  topKAccuracy,
+  type ClassMetrics,
+  type ClassificationReport,
+  type ConfusionMatrix,
+} from './metrics';

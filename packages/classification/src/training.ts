@@ -1,0 +1,1 @@
+export { registerTrainingKernels } from './training/gradient-kernels';
