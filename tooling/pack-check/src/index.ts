@@ -3,3 +3,4 @@ export { manifestTargets, binEntries, exportEntries, type ExportEntry } from './
 export { packPackage, type PackedPackage } from './pack';
 export { installConsumer, peerVersions, exportedNames, type ModuleSystem } from './consumer';
 export { exec, execOrThrow, cleanEnv, type ExecResult } from './exec';
+export { importedPackages, packageOfSpecifier, undeclaredImports } from './imports';

@@ -15,6 +15,7 @@ import {
   packPackage,
   peerVersions,
   readManifest,
+  undeclaredImports,
 } from '../src/index';
 
 /**
@@ -73,6 +74,15 @@ describe.each(packages.map((p) => [p.name, p] as const))('%s', (name, pkg) => {
     const unbuilt = missing.filter((f) => !existsSync(path.join(pkg.dir, f)));
     const hint = unbuilt.length > 0 ? `; not in ${pkg.dir} either: ${unbuilt.join(', ')} (not built, or not written yet?)` : '';
     expect(missing, `files missing from the ${name} tarball (it holds: ${files.join(', ')})${hint}`).toEqual([]);
+  });
+
+  it('declares every package its built code imports', () => {
+    const installedDir = path.join(consumerDir, 'node_modules', name);
+    const files = (packed.get(name)?.files ?? [])
+      .filter((f) => /\.(c|m)?js$/.test(f))
+      .map((f) => ({ path: f, code: readFileSync(path.join(installedDir, f), 'utf8') }));
+    const installed = JSON.parse(readFileSync(path.join(installedDir, 'package.json'), 'utf8'));
+    expect(undeclaredImports(installed, files), `imports missing from ${name}'s dependencies / peerDependencies`).toEqual({});
   });
 
   it('has no workspace: ranges left in the packed manifest', () => {
