@@ -1,0 +1,8 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+
+/** tfjs-core on tfjs-backend-cpu: the reference that resize and normalization are compared with. */
+export async function cpuTf(): Promise<typeof tf> {
+  if (!(await tf.setBackend('cpu'))) throw new Error('tfjs cpu backend failed to start');
+  return tf;
+}
