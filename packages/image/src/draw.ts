@@ -8,6 +8,8 @@ export interface Detection {
   box: Box;
   score?: number;
   label?: string;
+  /** This detection's colour, instead of `options.color`. */
+  color?: Rgb | string;
 }
 
 export interface DrawOptions {
@@ -34,7 +36,6 @@ export function drawDetections(image: RgbImage, detections: readonly Detection[]
   const shorter = Math.min(width, height);
   const lineWidth = positiveInteger('lineWidth', options.lineWidth ?? Math.max(1, Math.round(shorter / 300)));
   const fontScale = positiveInteger('fontScale', options.fontScale ?? Math.max(1, Math.round(shorter / 400)));
-  const textColor: Rgb = 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2] > 140 ? [0, 0, 0] : [255, 255, 255];
   const data = new Uint8Array(image.data);
   const fill = (x0: number, y0: number, x1: number, y1: number, rgb: Rgb) => {
     const left = Math.max(0, x0);
@@ -61,12 +62,14 @@ export function drawDetections(image: RgbImage, detections: readonly Detection[]
     const x1 = clamp(Math.round(x + w), 0, width);
     const y1 = clamp(Math.round(y + h), 0, height);
     if (x1 <= x0 || y1 <= y0) continue;
+    const boxColor = detection.color === undefined ? color : parseColor(detection.color);
     const t = Math.min(lineWidth, Math.ceil((x1 - x0) / 2), Math.ceil((y1 - y0) / 2));
-    fill(x0, y0, x1, y0 + t, color);
-    fill(x0, y1 - t, x1, y1, color);
-    fill(x0, y0, x0 + t, y1, color);
-    fill(x1 - t, y0, x1, y1, color);
+    fill(x0, y0, x1, y0 + t, boxColor);
+    fill(x0, y1 - t, x1, y1, boxColor);
+    fill(x0, y0, x0 + t, y1, boxColor);
+    fill(x1 - t, y0, x1, y1, boxColor);
 
+    const boxTextColor = readableTextColor(boxColor);
     const caption = captionOf(detection);
     if (!caption) continue;
     const text = measureText(caption, fontScale);
@@ -74,16 +77,21 @@ export function drawDetections(image: RgbImage, detections: readonly Detection[]
     const barHeight = text.height + 2 * padding;
     const barTop = y0 - barHeight >= 0 ? y0 - barHeight : y0;
     const barLeft = clamp(x0, 0, Math.max(0, width - (text.width + 2 * padding)));
-    fill(barLeft, barTop, barLeft + text.width + 2 * padding, barTop + barHeight, color);
+    fill(barLeft, barTop, barLeft + text.width + 2 * padding, barTop + barHeight, boxColor);
     rasterizeText(caption, barLeft + padding, barTop + padding, fontScale, (px, py) => {
       if (px < 0 || py < 0 || px >= width || py >= height) return;
       const i = (py * width + px) * 3;
-      data[i] = textColor[0];
-      data[i + 1] = textColor[1];
-      data[i + 2] = textColor[2];
+      data[i] = boxTextColor[0];
+      data[i + 1] = boxTextColor[1];
+      data[i + 2] = boxTextColor[2];
     });
   }
   return { width, height, data };
+}
+
+/** Black on light colours, white on dark ones (Rec. 601 luma). */
+function readableTextColor(color: Rgb): Rgb {
+  return 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2] > 140 ? [0, 0, 0] : [255, 255, 255];
 }
 
 /** "face 0.93", "face", or "0.93". */
