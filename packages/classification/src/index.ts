@@ -20,3 +20,16 @@ export {
   type ClassificationReport,
   type ConfusionMatrix,
 } from './metrics';
+export { classifierHead, classifierHeadNodes, CLASSIFIER_OUTPUT, type ClassifierGraph, type ClassifierHeadOptions, type ClassifierPooling } from './head';
+export { classifierMetadataFrom, type ClassifierMetadata, type InputPreprocessing } from './metadata';
+export { canvasBytes, canvasesToInput, datasetImage, imagesToInput, rgbToPixelImage, type PixelImage } from './preprocess';
+export {
+  classify,
+  classProbabilities,
+  createClassifier,
+  topClasses,
+  type ClassPrediction,
+  type Classifier,
+  type ClassifyOptions,
+  type CreateClassifierOptions,
+} from './classify';

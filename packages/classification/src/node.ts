@@ -5,3 +5,4 @@
 export { readIdxFile, MAX_IDX_BYTES } from './node/read-idx-file';
 export { readFashionMnist, missingFashionMnistFiles, DatasetMissingError } from './node/read-fashion-mnist';
 export { listImageFolder, readImageFolder, IMAGE_EXTENSIONS, type ImageFolderListing, type ImageFolderSample, type ReadImageFolderOptions } from './node/read-image-folder';
+export { loadClassifier } from './node/load-classifier';

@@ -1,0 +1,47 @@
+import { ClassificationOptionError } from './errors';
+
+/**
+ * How an image becomes the network input: optionally made gray (mean of
+ * R, G, B, repeated in the three channels), resized (bilinear) to
+ * `contentSize²`, centred on a black `resolution²` canvas, then scaled to
+ * [-1, 1] (x / 127.5 − 1, MobileNet's range). `contentSize` equal to the
+ * resolution is a plain resize; Fashion-MNIST's 28×28 images in a 32 input
+ * are padded (`contentSize` 28).
+ */
+export interface InputPreprocessing {
+  readonly grayscale: boolean;
+  readonly contentSize: number;
+}
+
+/** What a classifier's model.json keeps in `metadata`. */
+export interface ClassifierMetadata {
+  readonly task: 'classification';
+  readonly labels: readonly string[];
+  /** Names of the graph input and of the probabilities output. */
+  readonly input: string;
+  readonly output: string;
+  readonly preprocessing: InputPreprocessing;
+  /** Free-form provenance (training settings, dataset, accuracy). */
+  readonly training?: Record<string, unknown>;
+}
+
+export function checkPreprocessing(p: InputPreprocessing, resolution: number, where: string): void {
+  if (typeof p.grayscale !== 'boolean') throw new ClassificationOptionError('preprocessing.grayscale', p.grayscale, 'true or false', where);
+  if (!Number.isInteger(p.contentSize) || p.contentSize < 1 || p.contentSize > resolution) {
+    throw new ClassificationOptionError('preprocessing.contentSize', p.contentSize, `an integer in 1..${resolution} (the input resolution)`, where);
+  }
+}
+
+/** Reads classifier metadata from a model file's metadata, checking every field; `where` names the model. */
+export function classifierMetadataFrom(metadata: Record<string, unknown> | undefined, resolution: number, where: string): ClassifierMetadata {
+  if (!metadata || metadata.task !== 'classification') {
+    throw new ClassificationOptionError('metadata.task', metadata?.task, "'classification' (a model written by the classification package)", where);
+  }
+  const labels = metadata.labels;
+  if (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string')) throw new ClassificationOptionError('metadata.labels', labels, 'a non-empty list of strings', where);
+  const p = metadata.preprocessing as InputPreprocessing | undefined;
+  if (!p || typeof p !== 'object') throw new ClassificationOptionError('metadata.preprocessing', p, '{ grayscale, contentSize }', where);
+  checkPreprocessing(p, resolution, where);
+  if (typeof metadata.input !== 'string' || typeof metadata.output !== 'string') throw new ClassificationOptionError('metadata.input/output', [metadata.input, metadata.output], 'node and output names', where);
+  return metadata as unknown as ClassifierMetadata;
+}
