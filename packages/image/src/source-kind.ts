@@ -26,8 +26,8 @@ export function classifySource(source: unknown): ClassifiedSource {
   const object = source as Record<string, unknown>;
   if (typeof object.dataSync === 'function' && Array.isArray(object.shape)) return { kind: 'tensor', tensor: source as TensorImageInput };
   for (const name of drawableConstructors) {
-    const constructor = (globalThis as Record<string, unknown>)[name];
-    if (typeof constructor === 'function' && source instanceof (constructor as new () => object)) {
+    const domClass = (globalThis as Record<string, unknown>)[name];
+    if (typeof domClass === 'function' && source instanceof (domClass as new () => object)) {
       return { kind: 'drawable', drawable: source as Drawable };
     }
   }

@@ -24,7 +24,7 @@ class FakeImageElement {
   naturalHeight = 0;
   width = 300; // layout size, not the pixel size
   height = 150;
-  rgba = new Uint8ClampedArray(0);
+  rgba: Uint8ClampedArray = new Uint8ClampedArray(0);
   constructor(readonly src: string, private readonly loaded?: { width: number; height: number; rgba: Uint8ClampedArray }) {}
   decode = vi.fn(async () => {
     if (!this.loaded) throw new Error('EncodingError: The source image cannot be decoded.');

@@ -4,7 +4,7 @@ import { loadSharpWith } from '../src/sharp-loader';
 describe('loading sharp', () => {
   it('says to install sharp when it is missing', async () => {
     const missing = Object.assign(new Error("Cannot find package 'sharp'"), { code: 'ERR_MODULE_NOT_FOUND' });
-    const error = await loadSharpWith(() => Promise.reject(missing)).catch((e: unknown) => e as Error);
+    const error = (await loadSharpWith(() => Promise.reject(missing)).catch((e: unknown) => e)) as Error;
     expect(error.message).toMatch(/sharp, which is not installed: install it next to this package \(npm install sharp@\^0\.35/);
     expect(error.cause).toBe(missing);
   });
