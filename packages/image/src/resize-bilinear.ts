@@ -53,6 +53,9 @@ export function resampleBilinear(grid: ResampleGrid, target: ResampleTarget): vo
     colFloor[c] = floor < sourceWidth ? floor * channels : -1;
     colCeil[c] = ceil < sourceWidth ? ceil * channels : -1;
   }
+  // Columns whose two source columns both lie in the image come first (padding is only at the right).
+  let fullColumns = 0;
+  while (fullColumns < width && colFloor[fullColumns]! >= 0 && colCeil[fullColumns]! >= 0) fullColumns++;
   const rowStride = sourceWidth * channels;
   for (let r = 0; r < height; r++) {
     const fractional = rowRatio * r;
@@ -62,7 +65,25 @@ export function resampleBilinear(grid: ResampleGrid, target: ResampleTarget): vo
     const topRow = floor < sourceHeight ? floor * rowStride : -1;
     const bottomRow = ceil < sourceHeight ? ceil * rowStride : -1;
     let o = offset + ((top + r) * rowWidth + left) * channels;
-    for (let c = 0; c < width; c++) {
+    let c = 0;
+    if (topRow >= 0 && bottomRow >= 0) {
+      // Fast path, no padding involved: the same arithmetic without bounds tests.
+      for (; c < fullColumns; c++) {
+        const fraction = colFrac[c]!;
+        const topLeftIndex = topRow + colFloor[c]!;
+        const topRightIndex = topRow + colCeil[c]!;
+        const bottomLeftIndex = bottomRow + colFloor[c]!;
+        const bottomRightIndex = bottomRow + colCeil[c]!;
+        for (let d = 0; d < channels; d++) {
+          const topLeft = source[topLeftIndex + d]!;
+          const bottomLeft = source[bottomLeftIndex + d]!;
+          const upper = topLeft + (source[topRightIndex + d]! - topLeft) * fraction;
+          const lower = bottomLeft + (source[bottomRightIndex + d]! - bottomLeft) * fraction;
+          out[o++] = upper + (lower - upper) * rowFrac;
+        }
+      }
+    }
+    for (; c < width; c++) {
       const x0 = colFloor[c]!;
       const x1 = colCeil[c]!;
       const fraction = colFrac[c]!;
