@@ -56,7 +56,8 @@ async function encodeWithSharp(image: RgbImage, what: string, format: (pipeline:
   }
 }
 
-async function encodeInBrowser(image: RgbImage, what: string): Promise<Uint8Array> {
+/** The browser half of encodePng (exported for tests). */
+export async function encodeInBrowser(image: RgbImage, what: string): Promise<Uint8Array> {
   const rgba = new Uint8ClampedArray(image.width * image.height * 4);
   for (let p = 0, i = 0, o = 0; p < image.width * image.height; p++, i += 3, o += 4) {
     rgba[o] = image.data[i]!;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createCanvas2D, decodeDrawable } from '../src/decode-browser';
+import { createCanvas2D, decodeBytesInBrowser, decodeDrawable } from '../src/decode-browser';
+import { encodeInBrowser } from '../src/encode';
 import { ImageError, decodeImage } from '../src/index';
 import { classifySource, describeSource } from '../src/source-kind';
 
@@ -134,5 +135,57 @@ describe('browser sources', () => {
     expect(created.map((c) => [c.width, c.height])).toEqual([[2, 1]]);
     vi.unstubAllGlobals();
     expect(() => createCanvas2D(2, 2, 'bitmap')).toThrow('bitmap: no canvas here (neither OffscreenCanvas nor document)');
+  });
+});
+
+describe('browser bytes and PNG encoding', () => {
+  it('decodes bytes with createImageBitmap (EXIF from the image) and closes the bitmap', async () => {
+    vi.stubGlobal('OffscreenCanvas', FakeOffscreenCanvas);
+    const bitmap = new FakeBitmap(2, 1, rgba2x1());
+    const close = vi.spyOn(bitmap, 'close');
+    const createImageBitmap = vi.fn(async (blob: Blob, options: { imageOrientation: string }) => {
+      expect(Array.from(new Uint8Array(await blob.arrayBuffer()))).toEqual([1, 2, 3]);
+      expect(options.imageOrientation).toBe('from-image');
+      return bitmap;
+    });
+    vi.stubGlobal('createImageBitmap', createImageBitmap);
+    const image = await decodeBytesInBrowser(new Uint8Array([1, 2, 3]), 'image bytes (3 bytes)', 100);
+    expect(Array.from(image.data)).toEqual([10, 20, 30, 40, 50, 60]);
+    expect(close).toHaveBeenCalledOnce();
+    vi.stubGlobal('createImageBitmap', async () => {
+      throw new Error('InvalidStateError: The source image could not be decoded.');
+    });
+    await expect(decodeBytesInBrowser(new Uint8Array([1, 2, 3]), 'image bytes (3 bytes)', 100)).rejects.toThrow(
+      'image bytes (3 bytes): the browser cannot decode these bytes as an image (InvalidStateError',
+    );
+  });
+
+  it('encodes a PNG by putting opaque RGBA on a canvas and asking it for image/png', async () => {
+    let put: { data: Uint8ClampedArray; width: number; height: number } | undefined;
+    class FakeImageData {
+      constructor(
+        readonly data: Uint8ClampedArray,
+        readonly width: number,
+        readonly height: number,
+      ) {}
+    }
+    class PngCanvas {
+      constructor(
+        readonly width: number,
+        readonly height: number,
+      ) {}
+      getContext() {
+        return { canvas: this, putImageData: (data: FakeImageData) => (put = data) };
+      }
+      async convertToBlob(options: { type: string }) {
+        expect(options.type).toBe('image/png');
+        return new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])]);
+      }
+    }
+    vi.stubGlobal('OffscreenCanvas', PngCanvas);
+    vi.stubGlobal('ImageData', FakeImageData);
+    const bytes = await encodeInBrowser({ width: 2, height: 1, data: new Uint8Array([1, 2, 3, 4, 5, 6]) }, 'RGB image 2×1');
+    expect(Array.from(bytes)).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    expect([put!.width, put!.height, ...put!.data]).toEqual([2, 1, 1, 2, 3, 255, 4, 5, 6, 255]);
   });
 });
