@@ -77,8 +77,7 @@ export async function decodeBytesInBrowser(bytes: Uint8Array, source: string, ma
   }
 }
 
-/** Re-exported for ImageData sources, which need no canvas. */
+/** ImageData (RGBA, unpremultiplied) needs no canvas: its alpha is dropped like any raw RGBA buffer's. */
 export function imageDataToRgb(imageData: { width: number; height: number; data: Uint8ClampedArray }, source: string, maxPixels: number): RgbImage {
-  checkImageSize(source, imageData.width, imageData.height, maxPixels);
   return rawPixelsToRgb(source, { width: imageData.width, height: imageData.height, channels: 4, data: imageData.data }, maxPixels);
 }
