@@ -32,7 +32,9 @@ export async function decodeWithSharp(input: string | Uint8Array, source: string
 
   let decoded: { data: Uint8Array; info: { width: number; height: number; channels: number } };
   try {
-    decoded = await sharp(input, { limitInputPixels: Math.max(1, Math.floor(maxPixels)), failOn: 'error' })
+    // failOn 'error': truncated or corrupt data fails, benign warnings (extra bytes after EOI…) do not.
+    const limitInputPixels = Number.isFinite(maxPixels) ? Math.max(1, Math.floor(maxPixels)) : false;
+    decoded = await sharp(input, { limitInputPixels, failOn: 'error' })
       .rotate()
       .removeAlpha()
       .toColourspace('srgb')

@@ -92,6 +92,7 @@ describe('bad input gets a clear error naming the source, or a correct conversio
     expect(fromBytes.message).toMatch(/^image bytes \(\d+ bytes, starts like a PNG\): image is 20000×20000/);
     // Raising maxPixels lets the header through, and then the missing pixel data is what fails.
     expect((await decodeError(file, { maxPixels: 5e8 })).message).toMatch(/cannot decode the PNG image: corrupt or truncated/);
+    expect((await decodeError(file, { maxPixels: Number.POSITIVE_INFINITY })).message).toMatch(/cannot decode the PNG image: corrupt or truncated/);
   });
 
   it('a missing file, a folder, an empty file, empty bytes', async () => {
