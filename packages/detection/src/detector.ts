@@ -168,6 +168,15 @@ export async function createDetector(graph: Graph, weights: Weights, options: De
     const detections = rgb.map((image, b) => {
       const boxes = decodeBoxes(encodings.data.subarray(b * perBox, (b + 1) * perBox), anchors, scales);
       const scores = logitsToScores(logits.data.subarray(b * perClass, (b + 1) * perClass), numClassesWithBackground, scoreConversion);
+      // Boxes wholly outside the image (in letterbox or padding) can never be reported: keep them out
+      // of NMS, so that they cannot use up maxResults. Others go through NMS unclipped, as in face-api.
+      const win = transforms[b]!.toInput({ x: 0, y: 0, width: image.width, height: image.height }, 'normalized');
+      for (let i = 0; i < numAnchors; i++) {
+        const outside =
+          Math.min(boxes[i * 4 + 2]!, win.y + win.height, 1) <= Math.max(boxes[i * 4]!, win.y, 0) ||
+          Math.min(boxes[i * 4 + 3]!, win.x + win.width, 1) <= Math.max(boxes[i * 4 + 1]!, win.x, 0);
+        if (outside) scores.fill(-1, i * numClassesWithBackground, (i + 1) * numClassesWithBackground);
+      }
       const found: Detection[] = [];
       labels.forEach((label, c) => {
         if (label === null) return;
