@@ -3,6 +3,7 @@ import { type Backend, registerBackend } from '@mobilenet-kit/core';
 import * as tf from '@tensorflow/tfjs-core';
 // Importing tfjs-backend-wasm registers tfjs's 'wasm' backend and its kernels.
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { MAX_WASM_THREADS, startWasmWithNodeThreads } from './node-threads';
 import { checkLocalBinary, isNode, nodeWasmFolder, type WasmPaths, wasmBinaryName } from './wasm-binaries';
 
 export interface WasmBackendOptions {
@@ -14,9 +15,11 @@ export interface WasmBackendOptions {
    */
   readonly wasmPaths?: WasmPaths;
   /**
-   * XNNPACK threads. Default: tfjs's choice. More than one needs wasm threads
-   * (a browser page served with COOP/COEP headers; tfjs turns them off in
-   * Node): asking for them where they are unavailable fails to start.
+   * XNNPACK threads, 1 to 8. Default: tfjs's choice (one in Node). In
+   * browsers more than one needs wasm threads (a page served with COOP/COEP
+   * headers) and fails to start without them. In Node, where tfjs turns wasm
+   * threads off, more than one starts tfjs's threaded build through the
+   * workaround in node-threads.ts (experimental).
    */
   readonly threads?: number;
   /** Use tfjs's fused kernels (default true: with BN folded they are the fastest form on wasm, shared/FACTS.md). */
@@ -33,8 +36,8 @@ async function prepareWasm(options: WasmBackendOptions): Promise<void> {
     throw new Error('tfjs has no "wasm" backend registered: @tensorflow/tfjs-backend-wasm was not loaded into the same copy of @tensorflow/tfjs-core');
   }
   const { threads } = options;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) {
-    throw new Error(`threads must be a positive integer, got ${JSON.stringify(threads)}`);
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_WASM_THREADS)) {
+    throw new Error(`threads must be an integer from 1 to ${MAX_WASM_THREADS} (tfjs's limit), got ${JSON.stringify(threads)}`);
   }
   if (wasmAlreadyStarted()) {
     // tfjs reads paths and thread count only when it starts the module.
@@ -45,21 +48,23 @@ async function prepareWasm(options: WasmBackendOptions): Promise<void> {
   }
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
   const multithread = (await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) as boolean;
-  if (threads !== undefined && threads > 1 && !multithread) {
-    throw new Error(
-      `threads: ${threads} was asked for, but this environment has no wasm threads (tfjs WASM_HAS_MULTITHREAD_SUPPORT is false${isNode() ? '; tfjs turns them off in Node' : '; serve the page with COOP/COEP headers'})`,
-    );
+  // tfjs turns wasm threads off in Node; node-threads.ts starts its threaded build there anyway.
+  const nodeThreads = threads !== undefined && threads > 1 && !multithread && isNode();
+  if (threads !== undefined && threads > 1 && !multithread && !nodeThreads) {
+    throw new Error(`threads: ${threads} was asked for, but this page has no wasm threads (tfjs WASM_HAS_MULTITHREAD_SUPPORT is false); serve it with COOP/COEP headers`);
   }
+  if (nodeThreads && !simd) throw new Error(`threads: ${threads} needs WebAssembly SIMD (tfjs's threaded build is SIMD only), which this Node lacks`);
   const paths = options.wasmPaths ?? (isNode() ? await nodeWasmFolder() : undefined);
   if (paths !== undefined) {
-    if (isNode()) await checkLocalBinary(paths, wasmBinaryName(simd, multithread));
+    if (isNode()) await checkLocalBinary(paths, wasmBinaryName(simd, multithread || nodeThreads));
     try {
       setWasmPaths(paths as string);
     } catch (e) {
       throw new Error(`tfjs refused the wasm paths: ${(e as Error).message}`, { cause: e });
     }
   }
-  if (threads !== undefined) setThreadsCount(threads);
+  if (nodeThreads) await startWasmWithNodeThreads(tf, threads, setThreadsCount);
+  else if (threads !== undefined) setThreadsCount(threads);
 }
 
 /**

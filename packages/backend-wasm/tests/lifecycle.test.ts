@@ -18,9 +18,9 @@ describe('wasm: starting', () => {
     unregisterBackend('wasm-broken');
   });
 
-  it('more than one thread fails to start in Node, where tfjs has no wasm threads', async () => {
-    await expect(wasmBackend({ threads: 2 }).init!()).rejects.toThrow('threads: 2 was asked for, but this environment has no wasm threads');
-    await expect(wasmBackend({ threads: 0 }).init!()).rejects.toThrow('threads must be a positive integer, got 0');
+  it('a thread count outside 1…8 fails to start, naming the value', async () => {
+    await expect(wasmBackend({ threads: 0 }).init!()).rejects.toThrow("threads must be an integer from 1 to 8 (tfjs's limit), got 0");
+    await expect(wasmBackend({ threads: 9 }).init!()).rejects.toThrow('got 9');
   });
 
   it('after those failures, the default paths (node_modules) start it; BackendInfo tells SIMD and threads as tfjs does', async () => {
