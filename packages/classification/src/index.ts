@@ -33,3 +33,5 @@ export {
   type ClassifyOptions,
   type CreateClassifierOptions,
 } from './classify';
+export { renderConfusionMatrix, renderTrainingCurves, type CurvePoint } from './charts';
+export { evaluateClassifier, type Evaluation } from './evaluate';

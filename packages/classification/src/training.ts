@@ -1,1 +1,24 @@
-export { registerTrainingKernels } from './training/gradient-kernels';
+/**
+ * `@mobilenet-kit/classification/training`: training through tfjs-layers
+ * (the tfjs namespaces are passed in) and checkpoints on disk. Node only.
+ */
+export { registerTrainingKernels, conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './training/gradient-kernels';
+export { trainClassifier, type BatchProgress, type EpochResult, type TrainClassifierOptions, type TrainResult } from './training/trainer';
+export { TRAIN_DEFAULTS, resolveTrainConfig, type TrainConfig } from './training/config';
+export { RmsProp, RMSPROP_DEFAULTS, type RmsPropSettings, type RmsPropState } from './training/rmsprop';
+export { learningRateAt, type LearningRateSchedule } from './training/schedule';
+export { augmentCanvas, type AugmentSettings } from './training/augment';
+export { shuffledIndices, validationSplit } from './training/shuffle';
+export { trainingSegments, type FreezeSpec, type TrainingSegments } from './training/segments';
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  recoverCheckpointDir,
+  checkpointExists,
+  CheckpointError,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_JSON_FILE,
+  OPTIMIZER_FILE,
+  type Checkpoint,
+  type CheckpointState,
+} from './training/checkpoint';
