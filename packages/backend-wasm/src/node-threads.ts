@@ -19,8 +19,9 @@
  *    pool threads never return, and a referenced worker would keep Node from
  *    exiting (the main thread drives them through shared memory, not events).
  *
- * Everything is put back when tfjs has started; the files stay until the
- * process exits (workers started later load them too).
+ * Everything is put back when tfjs has started, and the files are removed:
+ * Emscripten's pool of 8 workers has loaded them by then, and tfjs never uses
+ * more than those 8.
  */
 import { activateTfBackend } from '@mobilenet-kit/backend-tfjs';
 import type * as tfc from '@tensorflow/tfjs-core';
@@ -53,7 +54,6 @@ export async function startWasmWithNodeThreads(tf: typeof tfc, threads: number, 
   const [{ createRequire }, fs, os, path] = await Promise.all([import('node:module'), import('node:fs'), import('node:os'), import('node:path')]);
   const nodeRequire = createRequire(import.meta.url);
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'mobilenet-kit-wasm-threads-'));
-  process.once('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
   const mainScript = path.join(folder, 'tfjs-backend-wasm-threaded-simd.main.cjs');
   const workerScript = path.join(folder, 'tfjs-backend-wasm-threaded-simd.worker.cjs');
   const declarations = bundleRequireDeclarations(nodeRequire);
@@ -109,5 +109,6 @@ export async function startWasmWithNodeThreads(tf: typeof tfc, threads: number, 
     URL.createObjectURL = realCreateObjectURL;
     os.default.cpus = realCpus;
     workerThreads.Worker = RealWorker;
+    fs.rmSync(folder, { recursive: true, force: true });
   }
 }
