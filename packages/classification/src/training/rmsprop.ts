@@ -40,7 +40,7 @@ export class RmsProp {
     let s = this.slots.get(name);
     if (!s) {
       const tf = this.tf;
-      s = { ms: tf.variable(tf.onesLike(variable), false), mom: tf.variable(tf.zerosLike(variable), false) };
+      s = tf.tidy(() => ({ ms: tf.variable(tf.onesLike(variable), false), mom: tf.variable(tf.zerosLike(variable), false) }));
       this.slots.set(name, s);
     }
     return s;
@@ -78,7 +78,7 @@ export class RmsProp {
       if (v.shape.length !== shape.length || v.shape.some((d, i) => d !== shape[i])) {
         throw new Error(`optimizer state of "${name}" has shape [${shape.join(', ')}], the parameter [${v.shape.join(', ')}]`);
       }
-      this.slots.set(name, { ms: tf.variable(tf.tensor(ms, [...shape]), false), mom: tf.variable(tf.tensor(mom, [...shape]), false) });
+      this.slots.set(name, tf.tidy(() => ({ ms: tf.variable(tf.tensor(ms, [...shape]), false), mom: tf.variable(tf.tensor(mom, [...shape]), false) })));
     }
   }
 

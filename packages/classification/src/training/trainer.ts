@@ -148,8 +148,9 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   };
   const denseKernelName = `${segments.dense.node}/kernel`;
   const denseBiasName = `${segments.dense.node}/bias`;
-  const kernel = tf.variable(tf.tensor(weight(denseKernelName).data, [...weight(denseKernelName).shape]), true);
-  const bias = tf.variable(tf.tensor(weight(denseBiasName).data, [...weight(denseBiasName).shape]), true);
+  // Inside tidy: tf.variable keeps its own reference, the initial tensor is freed.
+  const kernel = tf.tidy(() => tf.variable(tf.tensor(weight(denseKernelName).data, [...weight(denseKernelName).shape]), true));
+  const bias = tf.tidy(() => tf.variable(tf.tensor(weight(denseBiasName).data, [...weight(denseBiasName).shape]), true));
   const variables = new Map<string, tfc.Variable>([...(trainable?.trainableNames ?? []).map((n) => [n, trainable!.variables.get(n)!] as const), [denseKernelName, kernel], [denseBiasName, bias]]);
   const decayed = [...variables.keys()].filter((n) => n.endsWith('/kernel'));
   const optimizer = new RmsProp(tf, config.rmsprop);

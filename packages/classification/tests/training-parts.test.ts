@@ -1,0 +1,150 @@
+import { mobilenetV1 } from '@mobilenet-kit/backbone';
+import { classifierHead } from '@mobilenet-kit/classification';
+import { augmentCanvas, learningRateAt, RmsProp, registerTrainingKernels, resolveTrainConfig, shuffledIndices, trainingSegments, validationSplit } from '@mobilenet-kit/classification/training';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// tfjs-layers registers the gradients of every tfjs-core op.
+import '@tensorflow/tfjs-layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+beforeAll(async () => {
+  expect(await tf.setBackend('cpu')).toBe(true);
+});
+
+describe('convolution gradient kernels', () => {
+  // [input shape, filter shape, stride, padding]; depthwise cases use the filter's last dim as multiplier.
+  const cases: [number[], number[], number, 'same' | 'valid'][] = [
+    [[2, 9, 9, 4], [3, 3, 4, 5], 2, 'same'],
+    [[2, 8, 8, 4], [1, 1, 4, 6], 1, 'same'],
+    [[1, 7, 7, 3], [3, 3, 3, 2], 1, 'valid'],
+    [[2, 6, 6, 3], [3, 3, 3, 2], 2, 'same'],
+  ];
+  const gradients = () =>
+    cases.map(([xs, ws, s, pad]) =>
+      tf.tidy(() => {
+        const x = tf.randomNormal(xs, 0, 1, 'float32', 1);
+        const w = tf.randomNormal(ws, 0, 1, 'float32', 2);
+        const wd = tf.randomNormal([ws[0]!, ws[1]!, ws[2]!, ws[3]! % 3 || 1], 0, 1, 'float32', 3);
+        const conv = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad))))([x, w]);
+        const dw = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad))))([x, wd]);
+        return [...conv, ...dw].map((t) => t.dataSync() as Float32Array);
+      }),
+    );
+
+  it("equal tfjs-backend-cpu's own kernels (filter and input gradients, strides 1 and 2, same and valid, multipliers 1 and 2)", () => {
+    const reference = gradients();
+    expect(registerTrainingKernels(tf, 'cpu')).toEqual(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']);
+    expect(registerTrainingKernels(tf, 'cpu')).toEqual([]);
+    const ours = gradients();
+    reference.forEach((grads, i) =>
+      grads.forEach((g, j) => {
+        const o = ours[i]![j]!;
+        expect(o.length).toBe(g.length);
+        let scale = 0;
+        for (const v of g) scale = Math.max(scale, Math.abs(v));
+        for (let k = 0; k < g.length; k++) expect(Math.abs(o[k]! - g[k]!)).toBeLessThanOrEqual(1e-5 * scale + 1e-5);
+      }),
+    );
+  });
+});
+
+describe('RMSProp (TF 1)', () => {
+  it('one step by hand: ms starts at 1, mom at 0', () => {
+    const v = tf.variable(tf.tensor1d([1, -2]));
+    const opt = new RmsProp(tf, { decay: 0.9, momentum: 0.9, epsilon: 1 });
+    const vars = new Map([['w', v]]);
+    tf.tidy(() => opt.apply(vars, new Map([['w', tf.tensor1d([0.5, -1])]]), 0.1));
+    // ms = 0.9·1 + 0.1·g²: [0.925, 1.0]; mom = 0.1·g/√(ms+1): [0.0360375…, −0.0707107…]
+    const ms = [0.9 + 0.1 * 0.25, 0.9 + 0.1 * 1];
+    const mom = [(0.1 * 0.5) / Math.sqrt(ms[0]! + 1), (0.1 * -1) / Math.sqrt(ms[1]! + 1)];
+    const w = v.dataSync();
+    expect(w[0]).toBeCloseTo(1 - mom[0]!, 6);
+    expect(w[1]).toBeCloseTo(-2 - mom[1]!, 6);
+    tf.tidy(() => opt.apply(vars, new Map([['w', tf.tensor1d([0.5, -1])]]), 0.1));
+    const ms2 = ms.map((m, i) => 0.9 * m + 0.1 * [0.25, 1][i]!);
+    const mom2 = mom.map((m, i) => 0.9 * m + (0.1 * [0.5, -1][i]!) / Math.sqrt(ms2[i]! + 1));
+    expect(v.dataSync()[0]).toBeCloseTo(1 - mom[0]! - mom2[0]!, 6);
+    const state = opt.getState().get('w')!;
+    expect(state.ms[1]).toBeCloseTo(ms2[1]!, 6);
+    expect(state.mom[1]).toBeCloseTo(mom2[1]!, 6);
+    const other = new RmsProp(tf);
+    other.setState(opt.getState(), vars);
+    expect([...other.getState().get('w')!.mom]).toEqual([...state.mom]);
+    expect(() => other.setState(new Map([['x', state]]), vars)).toThrow(/"x", which is not a trainable parameter/);
+    opt.dispose();
+    other.dispose();
+    v.dispose();
+  });
+});
+
+describe('schedule, augmentation, shuffling, split', () => {
+  it('learning rate: linear warm-up, then ×0.94 per period (staircase) or continuous', () => {
+    const s = { base: 0.1, warmupSteps: 10, decayRate: 0.94, decaySteps: 100 };
+    expect(learningRateAt(0, s)).toBeCloseTo(0.01, 12);
+    expect(learningRateAt(9, s)).toBeCloseTo(0.1, 12);
+    expect(learningRateAt(10, s)).toBe(0.1);
+    expect(learningRateAt(109, s)).toBe(0.1);
+    expect(learningRateAt(110, s)).toBeCloseTo(0.094, 12);
+    expect(learningRateAt(60, { ...s, staircase: false })).toBeCloseTo(0.1 * 0.94 ** 0.5, 12);
+  });
+
+  it('augmentCanvas shifts with black fill and flips', () => {
+    // 3×3 one-channel canvas 1..9; random() values pick dy = +1 (0.7·3 = 2 → 2−1), dx = −1 (0 → −1), flip (0.2 < 0.5).
+    const src = Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const dst = new Uint8Array(9);
+    const draws = [0.7, 0, 0.2];
+    augmentCanvas(src, dst, 3, 1, { pad: 1, flip: true }, () => draws.shift()!);
+    // Row y reads source row y+1; column x reads source column (2 − (x − 1)) = 3 − x.
+    expect([...dst]).toEqual([0, 6, 5, 0, 9, 8, 0, 0, 0]);
+    const same = new Uint8Array(9);
+    augmentCanvas(src, same, 3, 1, { pad: 0, flip: false }, () => 0.9);
+    expect([...same]).toEqual([...src]);
+  });
+
+  it('shuffles and splits deterministically; the split is stratified and disjoint', () => {
+    const random = (seed: number) => {
+      let s = seed;
+      return () => ((s = (s * 16807) % 2147483647) - 1) / 2147483646;
+    };
+    expect([...shuffledIndices(10, random(3))]).toEqual([...shuffledIndices(10, random(3))]);
+    expect([...shuffledIndices(10, random(3))].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const labels = Array.from({ length: 100 }, (_, i) => i % 4);
+    const { train, validation } = validationSplit(labels, 0.1, random(5));
+    expect(train.length + validation.length).toBe(100);
+    expect(new Set([...train, ...validation]).size).toBe(100);
+    for (let c = 0; c < 4; c++) expect([...validation].filter((i) => labels[i] === c)).toHaveLength(3); // round(25·0.1)
+    expect(() => validationSplit(labels, 1, random(1))).toThrow(/\[0, 1\)/);
+  });
+});
+
+describe('trainingSegments and config', () => {
+  const head = classifierHead(mobilenetV1({ alpha: 0.25, resolution: 32, includeTop: false }), { classes: 4, dropout: 0.3 });
+
+  it('cuts the graph for each freeze setting', () => {
+    const all = trainingSegments(head.graph, 'none');
+    expect(all.frozen).toBeUndefined();
+    expect(all.trainable!.nodes[0]!.name).toBe('input');
+    expect(all.trainable!.outputs).toEqual([{ name: 'features', node: 'head/global_pool' }]);
+    expect(all).toMatchObject({ features: 'head/global_pool', featureSize: 256, dropout: { node: 'head/dropout', rate: 0.3 }, dense: { node: 'head/logits', units: 4 } });
+    const backbone = trainingSegments(head.graph, 'backbone');
+    expect(backbone.trainable).toBeUndefined();
+    expect(backbone.frozen!.nodes.at(-1)!.name).toBe('head/global_pool');
+    const two = trainingSegments(head.graph, { trainBlocks: 2 });
+    expect(two.frozen!.outputs[0]!.node).toBe('conv_pw_11_relu');
+    expect(two.trainable!.nodes[0]).toMatchObject({ name: 'conv_pw_11_relu', op: 'input', attrs: { shape: [null, 2, 2, 128] } });
+    expect(two.trainable!.nodes[1]!.name).toBe('conv_dw_12');
+    const everything = trainingSegments(head.graph, { trainBlocks: 13 });
+    expect(everything.frozen!.outputs[0]!.node).toBe('conv1_relu');
+    expect(() => trainingSegments(head.graph, { trainBlocks: 14 })).toThrow(/0\.\.13/);
+    expect(trainingSegments(mobilenetV1({ alpha: 0.25, resolution: 32, classes: 3 })).dense).toEqual({ node: 'logits', units: 3 });
+    expect(() => trainingSegments(mobilenetV1({ alpha: 0.25, resolution: 32, includeTop: false, pooling: 'avg' }))).toThrow(/dropout → dense → softmax/);
+  });
+
+  it('checks the configuration, quoting the bad value', () => {
+    expect(resolveTrainConfig({}).rmsprop).toEqual({ decay: 0.9, momentum: 0.9, epsilon: 1 });
+    expect(() => resolveTrainConfig({ epochs: 0 })).toThrow(/epochs 0 is not allowed/);
+    expect(() => resolveTrainConfig({ learningRate: -1 })).toThrow(/learningRate -1/);
+    expect(() => resolveTrainConfig({ cacheFeatures: true })).toThrow(/only with freeze: 'backbone'/);
+    expect(() => resolveTrainConfig({ rmsprop: { decay: 1, momentum: 0.9, epsilon: 1 } })).toThrow(/rmsprop/);
+  });
+});
