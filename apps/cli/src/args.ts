@@ -85,7 +85,7 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Com
     const missing = positionals.slice(parsed.positionals.length).filter((p) => !p.optional);
     throw new UsageError(`${where}: missing ${missing.map((p) => `<${p.name}>`).join(' ')}`, command.name);
   }
-  if (parsed.positionals.length > positionals.length) {
+  if (parsed.positionals.length > positionals.length && !positionals[positionals.length - 1]?.variadic) {
     const extra = parsed.positionals[positionals.length]!;
     throw new UsageError(`${where}: unexpected argument ${JSON.stringify(extra)} (${command.name} takes ${positionals.map((p) => `<${p.name}>`).join(' ')})`, command.name);
   }

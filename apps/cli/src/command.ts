@@ -29,6 +29,8 @@ export interface PositionalSpec {
   readonly name: string;
   readonly description: string;
   readonly optional?: boolean;
+  /** Last positional only: takes every remaining argument (`<images…>`; one or more unless optional). */
+  readonly variadic?: boolean;
 }
 
 export interface CommandArgs<F extends FlagSpecs> {

@@ -16,7 +16,7 @@ function twoColumns(rows: readonly (readonly [string, string])[]): string[] {
 /** `mobilenet-kit summary [--alpha A] … [--json]`. */
 export function usageLine(command: Command): string {
   const flags = Object.entries(command.flags).map(([name, spec]) => `[--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}]`);
-  const positionals = (command.positionals ?? []).map((p) => (p.optional ? `[<${p.name}>]` : `<${p.name}>`));
+  const positionals = (command.positionals ?? []).map((p) => (p.optional ? `[<${p.name}${p.variadic ? '…' : ''}>]` : `<${p.name}${p.variadic ? '…' : ''}>`));
   return ['mobilenet-kit', command.name, ...positionals, ...flags].join(' ');
 }
 

@@ -1,7 +1,10 @@
 import type { Command } from '../command';
+import { detectCommand } from './detect';
+import { classifyCommand } from './classify';
+import { evaluateCommand } from './evaluate';
 import { paperCommand } from './paper';
 import { summaryCommand } from './summary';
 import { trainCommand } from './train';
 
 /** Every `mobilenet-kit` command, in the order the help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly Command[] = [summaryCommand, paperCommand, trainCommand];
+export const COMMANDS: readonly Command[] = [summaryCommand, paperCommand, detectCommand, trainCommand, evaluateCommand, classifyCommand];

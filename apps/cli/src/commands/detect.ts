@@ -1,0 +1,92 @@
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
+import { type DetectOptions, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
+import { BACKEND_FLAG, startBackend } from '../classification-support';
+import { defineCommand, type FlagSpec } from '../command';
+import { booleanFlag, numberFlag } from '../flags';
+import { EXIT_FAILURE, EXIT_OK } from '../io';
+import { type ImageReport, detectFile, outputPaths } from '../detect-image';
+import { describeBackend, renderImageReport, renderTimingsTable } from '../format/detections';
+
+/** A number from 0 to 1 (a score or an IoU threshold). */
+function unitIntervalFlag(valueName: string, description: string, defaultText: string): FlagSpec<number> {
+  const base = numberFlag({ valueName, description, allowed: 'a number from 0 to 1', default: defaultText, min: 0 });
+  return { ...base, parse: (raw) => { const v = base.parse(raw) as number | undefined; return v !== undefined && v <= 1 ? v : undefined; } };
+}
+
+const folderFlag = (valueName: string, description: string, defaultText?: string): FlagSpec<string> => ({
+  type: 'string',
+  valueName,
+  description,
+  ...(defaultText !== undefined ? { default: defaultText } : {}),
+  parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
+});
+
+export const detectCommand = defineCommand({
+  name: 'detect',
+  summary: 'find faces in photos with the pretrained SSD MobileNetV1 face detector; boxes drawn to PNG',
+  description: [
+    "Runs face-api's pretrained SSD MobileNetV1 face detector (the weights of @vladmandic/face-api in node_modules,",
+    'or --model-dir; nothing is downloaded) on each image and prints its detections: box x, y, width and height in',
+    "the image's own pixels, score and label, then which backend ran and the time of each stage (decode, preprocess,",
+    'network, box decoding + NMS). --out writes each image with its boxes and scores drawn as <out>/<name>.png',
+    '(written atomically). A file that cannot be read is reported and skipped; the others are still processed,',
+    'and the exit code is then 1. A backend that cannot start is an error: there is no fallback to another one.',
+  ].join('\n'),
+  positionals: [{ name: 'images', description: 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)', variadic: true }],
+  flags: {
+    backend: BACKEND_FLAG,
+    'min-score': unitIntervalFlag('S', 'keep detections scoring above this', '0.5'),
+    iou: unitIntervalFlag('T', 'non-max suppression drops a box overlapping a kept one by this IoU or more', '0.5'),
+    'max-results': numberFlag({ valueName: 'N', description: 'most detections per image', allowed: 'an integer ≥ 0', default: '100', integer: true, min: 0 }),
+    out: folderFlag('DIR', 'write each image with its detections drawn to DIR/<name>.png'),
+    json: booleanFlag('print { backend, modelDir, options, images: [{ file, width, height, detections, timings, output } or { file, error }] } as JSON'),
+    'model-dir': folderFlag('DIR', "folder holding face-api's ssd_mobilenetv1_model-weights_manifest.json and .bin", 'model/ of the installed @vladmandic/face-api'),
+  },
+  examples: [
+    'mobilenet-kit detect photo.jpg',
+    'mobilenet-kit detect *.jpg --out annotated --min-score 0.3',
+    'mobilenet-kit detect group.png --backend cpu --json',
+  ],
+  async run({ flags, positionals }, io) {
+    const backendName = flags.backend ?? 'wasm';
+    const options: Required<DetectOptions> = { minScore: flags['min-score'] ?? 0.5, iouThreshold: flags.iou ?? 0.5, maxResults: flags['max-results'] ?? 100 };
+    try {
+      await startBackend(backendName);
+    } catch (error) {
+      io.stderr.write(`mobilenet-kit detect: the ${backendName} backend failed to start: ${(error as Error).message}\n`);
+      return EXIT_FAILURE;
+    }
+    const modelDir = path.resolve(flags['model-dir'] ?? (await findFaceApiModelDir()));
+    const loadStart = performance.now();
+    // Warm-up runs the network once at load on wasm (a fraction of a second), so that the first image's
+    // timings are not the slow first run; on cpu that would cost seconds, so the first image pays it.
+    const detector = await loadFaceDetector({ backend: backendName, modelDir, compileOptions: { warmup: backendName === 'wasm' } });
+    const loadMs = performance.now() - loadStart;
+    const reports: ImageReport[] = [];
+    try {
+      const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
+      if (outDir !== undefined) await mkdir(outDir, { recursive: true });
+      const outputs = outDir !== undefined ? outputPaths(positionals, outDir) : undefined;
+      if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}\nface detector: SSD MobileNetV1 (face-api weights in ${modelDir}), loaded in ${loadMs.toFixed(0)} ms\n`);
+      for (const [i, file] of positionals.entries()) {
+        const report = await detectFile(detector, file, options, outputs?.[i]);
+        reports.push(report);
+        if ('error' in report) io.stderr.write(`mobilenet-kit detect: ${report.error}\n`);
+        else if (!flags.json) io.stdout.write(`\n${renderImageReport(report)}`);
+      }
+    } finally {
+      detector.dispose();
+    }
+    const failed = reports.filter((r) => 'error' in r).length;
+    if (flags.json) {
+      io.stdout.write(`${JSON.stringify({ backend: detector.backend, modelDir, loadMs, options, images: reports }, null, 2)}\n`);
+    } else {
+      const ok = reports.length - failed;
+      const faces = reports.reduce((n, r) => n + ('detections' in r ? r.detections.length : 0), 0);
+      if (ok > 0) io.stdout.write(`\n${renderTimingsTable(reports)}\n`);
+      io.stdout.write(`\n${ok} of ${reports.length} image${reports.length === 1 ? '' : 's'} processed, ${faces} detection${faces === 1 ? '' : 's'}${failed ? `; ${failed} failed (see above)` : ''}\n`);
+    }
+    return failed ? EXIT_FAILURE : EXIT_OK;
+  },
+});
