@@ -17,7 +17,7 @@ export function replaceBatchNormWithBias(graph: Graph, batchNormNodes: Iterable<
   const withBias = new Set<string>();
   for (const name of batchNormNodes) {
     const bn = byName.get(name);
-    if (!bn || bn.op !== 'batchNorm') throw new Error(`replaceBatchNormWithBias: "${name}" is not a batchNorm node of graph "${graph.name}"`);
+    if (bn?.op !== 'batchNorm') throw new Error(`replaceBatchNormWithBias: "${name}" is not a batchNorm node of graph "${graph.name}"`);
     const producer = byName.get(bn.inputs[0]!)!;
     const foldable = producer.op === 'conv2d' || producer.op === 'depthwiseConv2d' || producer.op === 'dense';
     if (!foldable || (producer.attrs as { useBias?: boolean }).useBias || (producer.attrs as { activation?: string }).activation || readers.get(producer.name) !== 1) {

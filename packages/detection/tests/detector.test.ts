@@ -81,6 +81,18 @@ describe('face detector on wasm', () => {
     await expect(detector.detect(new Uint8Array([1, 2, 3, 4]))).rejects.toThrow();
   });
 
+  it('bad images: a clear error or a correct result, no leaked tensors', async () => {
+    const before = tf.memory().numTensors;
+    const { readFileSync } = await import('node:fs');
+    const jpeg = readFileSync(samplePath(1));
+    await expect(detector.detect(new Uint8Array(jpeg.subarray(0, 2000)))).rejects.toThrow();
+    await expect(detector.detect(new TextEncoder().encode('not an image at all'))).rejects.toThrow();
+    await expect(detector.detect({ width: 0, height: 0, data: new Uint8Array(0) })).rejects.toThrow();
+    // A 1×1 image is padded and resized like any other: no face, no error.
+    expect(await detector.detect({ width: 1, height: 1, data: new Uint8Array([200, 150, 120]) })).toEqual([]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('disposing frees the compiled model; detect afterwards says so', async () => {
     const other = await loadFaceDetector({ backend: 'wasm' });
     const before = tf.memory().numTensors;
