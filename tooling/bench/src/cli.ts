@@ -1,23 +1,40 @@
 #!/usr/bin/env node
-// `pnpm bench`: MobileNet v1 on every Node backend, ours (A) against a
-// tfjs-layers model with the same weights (B), alternated in one process.
+// `pnpm bench`: on every Node backend, A/B alternated in one process:
+// MobileNet v1, ours (A) against a tfjs-layers model with the same weights (B);
+// face detection on face-api's sample photos, ours (A) against face-api (B).
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { registerCpuBackend } from '@mobilenet-kit/backend-cpu';
 import { registerWasmBackend } from '@mobilenet-kit/backend-wasm';
+import { decodeImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
+import { type BenchImage, benchDetection, type DetectionResult } from './bench-detection';
 import { benchMobileNet, type MobileNetResult } from './bench-mobilenet';
 import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
+import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
+import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 
-const USAGE = `Usage: pnpm bench [--quick] [--backends cpu,wasm] [--runs N] [--warmup N] [--out DIR]
+const TASKS = ['mobilenet', 'detection', 'all'] as const;
 
-  --quick       1.0-224 batch 1 only, 5 runs each (about a minute)
+/** face-api's demo photos; decoded once, outside timing. */
+const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
+/**
+ * face-api takes 7.6 s per photo on tfjs-backend-cpu (shared/FACTS.md), and so
+ * does our network there: on cpu, detection runs on sample1 only, one warm-up
+ * and at most 3 timed runs of each side (about a minute), whatever --runs says.
+ */
+const CPU_DETECTION_RUNS = 3;
+
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|all] [--backends cpu,wasm] [--runs N] [--warmup N] [--out DIR]
+
+  --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
+  --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api) or all (default)
   --backends    comma-separated Node backends (default: cpu,wasm)
-  --runs        timed runs of each of A and B (default 20; quick 5)
-  --warmup      untimed runs of each before timing (default 2)
+  --runs        timed runs of each of A and B (default 20; quick 5); detection on cpu: at most ${CPU_DETECTION_RUNS}
+  --warmup      untimed runs of each before timing (default 2); detection on cpu: 1
   --out         folder for the JSON results (default: bench/results)`;
 
 const NODE_BACKENDS: Record<string, () => void> = { cpu: registerCpuBackend, wasm: () => registerWasmBackend() };
@@ -36,7 +53,7 @@ async function main(): Promise<void> {
   let args: ReturnType<typeof parseArgs<{ options: Record<string, { type: 'string' | 'boolean' }> }>>['values'];
   try {
     args = parseArgs({
-      options: { quick: { type: 'boolean' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+      options: { quick: { type: 'boolean' }, task: { type: 'string' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -48,6 +65,11 @@ async function main(): Promise<void> {
     return;
   }
   const quick = Boolean(args.quick);
+  const task = String(args.task ?? 'all') as (typeof TASKS)[number];
+  if (!TASKS.includes(task)) {
+    console.error(`--task must be one of ${TASKS.join(', ')}, got "${task}"`);
+    process.exit(2);
+  }
   const backends = String(args.backends ?? 'cpu,wasm').split(',').filter(Boolean);
   for (const b of backends) {
     if (!NODE_BACKENDS[b]) {
@@ -61,32 +83,57 @@ async function main(): Promise<void> {
   const configs = quick ? QUICK_CONFIGS : FULL_CONFIGS;
   const outDir = path.resolve(String(args.out ?? 'bench/results'));
 
-  const results: MobileNetResult[] = [];
-  for (const backend of backends) {
-    for (const config of configs) {
-      process.stderr.write(`${backend} MobileNet ${configLabel(config)}: ${warmup} warm-up + ${runs} runs each of A and B… `);
-      const r = await benchMobileNet(backend, config, { warmup, runs, seed: 1 });
-      process.stderr.write(`ours ${r.ours.median.toFixed(1)} ms, tfjs-layers ${r.layers.median.toFixed(1)} ms (${r.ratio.toFixed(2)}×)\n`);
-      results.push(r);
+  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: os.totalmem() / 2 ** 30, node: process.version, tfjs: tf.version_core };
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const writeReport = (name: string, report: object) => {
+    mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `${name}-${stamp}.json`);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify({ date: new Date().toISOString(), machine, ...report }, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  };
+
+  if (task === 'mobilenet' || task === 'all') {
+    const results: MobileNetResult[] = [];
+    for (const backend of backends) {
+      for (const config of configs) {
+        process.stderr.write(`${backend} MobileNet ${configLabel(config)}: ${warmup} warm-up + ${runs} runs each of A and B… `);
+        const r = await benchMobileNet(backend, config, { warmup, runs, seed: 1 });
+        process.stderr.write(`ours ${r.ours.median.toFixed(1)} ms, tfjs-layers ${r.layers.median.toFixed(1)} ms (${r.ratio.toFixed(2)}×)\n`);
+        results.push(r);
+      }
     }
+    console.log('\nMobileNet v1, median ms. A = ours (compiled IR), B = tfjs-layers model, same weights, alternated in one process.');
+    console.log('B/A > 1: ours is faster.\n');
+    console.log(formatTable(results));
+    writeReport('mobilenet', { options: { quick, runs, warmup, backends }, results });
   }
 
-  console.log('\nMobileNet v1, median ms. A = ours (compiled IR), B = tfjs-layers model, same weights, alternated in one process.');
-  console.log('B/A > 1: ours is faster.\n');
-  console.log(formatTable(results));
-
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const report = {
-    date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: os.totalmem() / 2 ** 30, node: process.version, tfjs: tf.version_core },
-    options: { quick, runs, warmup, backends },
-    results,
-  };
-  mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `mobilenet-${stamp}.json`);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(report, null, 2)}\n`);
-  renameSync(`${file}.tmp`, file);
-  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+  if (task === 'detection' || task === 'all') {
+    const modelDir = faceApiModelDir();
+    const demoDir = path.join(path.dirname(modelDir), 'demo');
+    const decoded: BenchImage[] = [];
+    for (const name of quick ? SAMPLES.slice(0, 1) : SAMPLES) decoded.push({ name, image: await decodeImage(path.join(demoDir, name)) });
+    const results: DetectionResult[] = [];
+    const plans: Record<string, { warmup: number; runs: number }> = {};
+    for (const backend of backends) {
+      const onCpu = backend === 'cpu';
+      const plan = onCpu ? { warmup: 1, runs: Math.min(runs, CPU_DETECTION_RUNS) } : { warmup, runs };
+      plans[backend] = plan;
+      const images = onCpu ? decoded.slice(0, 1) : decoded;
+      process.stderr.write(`${backend} face detection on ${images.map((i) => i.name).join(', ')}: ${plan.warmup} warm-up + ${plan.runs} runs each of A and B per image… `);
+      const rows = await benchDetection(backend, images, { ...plan, modelDir });
+      process.stderr.write(rows.map((r) => `${r.image} ${r.ours.median.toFixed(0)}/${r.faceApi.median.toFixed(0)} ms`).join(', ') + '\n');
+      results.push(...rows);
+    }
+    console.log("\nFace detection end to end per photo (decode excluded; preprocess + network + box decoding + NMS included), median ms.");
+    console.log("A = ours (face-api's weights on our IR), B = face-api 1.7.15 detectAllFaces (SsdMobilenetv1Options defaults),");
+    console.log('same tfjs backend and thread count, same decoded pixels, alternated in one process. B/A > 1: ours is faster.');
+    console.log(`Our stages are the detector's own timings; "outside net" = (A − network) / A. On cpu: sample1, at most ${CPU_DETECTION_RUNS} runs.\n`);
+    console.log(formatDetectionTable(results));
+    console.log(`\n${formatDetectionTargets(results)}`);
+    writeReport('detection', { options: { quick, backends, plans, images: decoded.map((d) => d.name) }, results });
+  }
 }
 
 main().catch((e) => {
