@@ -203,6 +203,12 @@ export async function fineTuneDetector(options: FineTuneDetectorOptions): Promis
   if (allTargets.numAnchors !== outputs.numAnchors) {
     throw new DetectionOptionError(WHERE, 'anchors count', allTargets.numAnchors, `${outputs.numAnchors}, the anchors of the graph's box output`);
   }
+  for (let i = 0; i < allTargets.classTargets.length; i++) {
+    if (allTargets.classTargets[i]! >= outputs.numColumns) {
+      const image = Math.floor(i / allTargets.numAnchors);
+      throw new DetectionOptionError(WHERE, `dataset[${image}].labels`, Array.from(dataset[image]!.labels), `class ids 1…${outputs.numColumns - 1} (the class output has ${outputs.numColumns} columns, column 0 the background)`);
+    }
+  }
   const optimizer = makeOptimizer(options.optimizer ?? 'rmsprop', options.learningRate);
   const headScope = options.headScope ?? 'ssd/';
 
