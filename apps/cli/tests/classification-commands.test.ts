@@ -64,7 +64,10 @@ describe('mobilenet-kit train fashion-mnist', () => {
 
     const again = await runCli(quick(out));
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain('holds a checkpoint; pass --resume to continue it');
+    expect(again.stderr).toContain('holds a checkpoint; pass --resume to continue it, --force to start over');
+    const both = await runCli(quick(out, '--resume', '--force'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--resume and --force contradict each other');
 
     const evaluation = await runCli(['evaluate', path.join(out, 'model'), 'fashion-mnist', '--data', data, '--json']);
     expect(evaluation.stderr).toBe('');

@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
+import { MOBILENET_V1_VARIANTS, initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import {
   classifierHead,
   createClassifier,
@@ -64,7 +64,9 @@ export const trainCommand = defineCommand({
     'test-limit': numberFlag({ valueName: 'N', description: 'evaluate on the first N test images only', allowed: 'an integer ≥ 1', default: 'all 10,000', integer: true, min: 1 }),
     seed: numberFlag({ valueName: 'S', description: 'seed of initialization, split, shuffling, augmentation and dropout', allowed: 'an integer ≥ 0', default: '1', integer: true, min: 0 }),
     fit: choiceFlag({ valueName: 'F', description: 'pad the 28x28 images to the resolution, or resize them to it', choices: ['pad', 'resize'] as const, default: 'pad' }),
+    variant: choiceFlag({ valueName: 'V', description: "Table 1, or Table 5's shallow net (no 14x14x512 blocks: fewer layers, trains faster)", choices: MOBILENET_V1_VARIANTS, default: 'standard' }),
     'no-augment': booleanFlag('train without shifts and flips'),
+    force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
   },
   examples: ['mobilenet-kit train fashion-mnist --alpha 0.5 --epochs 10 --out run1', 'mobilenet-kit train fashion-mnist --out run1 --resume', 'mobilenet-kit train fashion-mnist --limit 3000 --epochs 3 --out quick'],
   async run({ flags, positionals }, io) {
@@ -78,8 +80,10 @@ export const trainCommand = defineCommand({
     }
     const out = path.resolve(flags.out ?? './fashion-mnist-run');
     const checkpointDir = path.join(out, 'checkpoint');
+    if (flags.resume && flags.force) throw new UsageError('mobilenet-kit train: --resume and --force contradict each other (continue, or start over)', 'train');
     if ((await checkpointExists(checkpointDir)) && !flags.resume) {
-      throw new UsageError(`mobilenet-kit train: ${checkpointDir} holds a checkpoint; pass --resume to continue it, or choose another --out`, 'train');
+      if (!flags.force) throw new UsageError(`mobilenet-kit train: ${checkpointDir} holds a checkpoint; pass --resume to continue it, --force to start over, or choose another --out`, 'train');
+      await rm(checkpointDir, { recursive: true, force: true });
     }
     const started = performance.now();
     const backendName = flags.backend ?? 'wasm';
@@ -93,7 +97,7 @@ export const trainCommand = defineCommand({
     const resolution = flags.resolution ?? 32;
     const alpha = flags.alpha ?? 0.5;
     const seed = flags.seed ?? 1;
-    const backbone = mobilenetV1({ alpha, resolution, includeTop: false });
+    const backbone = mobilenetV1({ alpha, resolution, includeTop: false, variant: flags.variant ?? 'standard' });
     const head = classifierHead(backbone, {
       classes: train.classNames.length,
       labels: train.classNames,
@@ -120,7 +124,7 @@ export const trainCommand = defineCommand({
       checkpointDir,
       resume: flags.resume === true,
       onStart: ({ startEpoch, config: c, resumed }) => {
-        const what = resumed ? `resuming after epoch ${startEpoch} of ${c.epochs}` : `${c.epochs} epochs`;
+        const what = resumed ? `resuming after epoch ${startEpoch} of ${c.epochs}` : `${c.epochs} epoch${c.epochs === 1 ? "" : "s"}`;
         io.stdout.write(`training ${head.graph.name} on ${train.count} Fashion-MNIST images (${formatPercent(100 * c.validationFraction, 0)} held out for validation), ${what}, batch ${c.batchSize}, backend ${backendName}\n`);
       },
       onBatch: (p) => bar.update(p),
@@ -141,6 +145,7 @@ export const trainCommand = defineCommand({
       model: result.graph.name,
       alpha,
       resolution,
+      variant: flags.variant ?? 'standard',
       backend: backendName,
       multAdds: cost.multAdds,
       params: cost.params,
