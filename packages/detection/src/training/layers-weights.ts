@@ -1,5 +1,5 @@
 import type { LayersModelBuild } from '@mobilenet-kit/backend-tfjs';
-import { type Weights, type WeightTensor } from '@mobilenet-kit/core';
+import type { Weights, WeightTensor } from '@mobilenet-kit/core';
 import { DetectionOptionError } from '../errors';
 
 /**
