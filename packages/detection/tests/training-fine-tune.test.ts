@@ -242,7 +242,8 @@ describe('fineTuneDetector', () => {
     await expect(fineTuneDetector({ ...base, optimizer: 'lbfgs' as 'sgd' })).rejects.toThrow(/"rmsprop", "adam" or "sgd"/);
     await expect(fineTuneDetector({ ...base, dataset: [{ ...dataset[0]!, labels: [0] }] })).rejects.toThrow(/labels\[0\].*≥ 1/);
     await expect(fineTuneDetector({ ...base, dataset: [{ ...dataset[0]!, labels: [NUM_CLASSES + 1] }] })).rejects.toThrow(/class ids 1…2/);
-    await expect(fineTuneDetector({ ...base, freezeBackbone: true, headScope: 'nothing/' })).rejects.toThrow(/computed by the head/);
+    await expect(fineTuneDetector({ ...base, optimizer: 'adam', freezeBackbone: true, headScope: 'nothing/' })).rejects.toThrow(/computed by the head/);
+    await expect(fineTuneDetector({ ...base, optimizer: 'adam', freezeBackbone: true, batchNorm: 'train', headScope: 'nothing/' })).rejects.toThrow(/leaves nothing to train/);
     expect(tf.memory().numTensors).toBe(tensorsBefore);
   });
 });

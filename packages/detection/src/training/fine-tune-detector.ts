@@ -209,7 +209,10 @@ export async function fineTuneDetector(options: FineTuneDetectorOptions): Promis
       throw new DetectionOptionError(WHERE, `dataset[${image}].labels`, Array.from(dataset[image]!.labels), `class ids 1…${outputs.numColumns - 1} (the class output has ${outputs.numColumns} columns, column 0 the background)`);
     }
   }
-  const optimizer = makeOptimizer(options.optimizer ?? 'rmsprop', options.learningRate);
+  const optimizerKind = options.optimizer ?? 'rmsprop';
+  if (optimizerKind !== 'rmsprop' && optimizerKind !== 'adam' && optimizerKind !== 'sgd') {
+    throw new DetectionOptionError(WHERE, 'optimizer', optimizerKind, '"rmsprop", "adam" or "sgd"');
+  }
   const headScope = options.headScope ?? 'ssd/';
 
   // The graph trained: outputs the box encodings and the logits; pointwise convs as dense layers (same function, faster gradients).
@@ -229,6 +232,7 @@ export async function fineTuneDetector(options: FineTuneDetectorOptions): Promis
   const cacheFeatures = options.freezeBackbone === true && batchNorm === 'frozen';
   const split = cacheFeatures ? splitAtHead(lowered.graph, isHead) : null;
   let build: ReturnType<typeof toLayersModel> | undefined;
+  let optimizer: tf.Optimizer | undefined;
   try {
     // Per model input, one Float32Array per image.
     let inputsPerImage: { shape: [number, number, number]; data: Float32Array[] }[];
@@ -246,6 +250,7 @@ export async function fineTuneDetector(options: FineTuneDetectorOptions): Promis
       const isBatchNorm = layer.getClassName() === 'BatchNormalization';
       if ((batchNorm === 'frozen' && isBatchNorm) || (options.freezeBackbone && !isHead(node))) layer.trainable = false;
     }
+    optimizer = makeOptimizer(optimizerKind, options.learningRate);
     const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
     if (variables.length === 0) throw new DetectionOptionError(WHERE, 'freezeBackbone', options.freezeBackbone, `leaves nothing to train: no layer's node starts with headScope "${headScope}"`);
     const training = batchNorm === 'train';
@@ -288,7 +293,7 @@ export async function fineTuneDetector(options: FineTuneDetectorOptions): Promis
             return l.loss;
           }, variables);
           stats.loss = value.dataSync()[0]!;
-          optimizer.applyGradients(grads);
+          optimizer!.applyGradients(grads);
         });
         if (!Number.isFinite(stats.loss)) {
           throw new Error(`${WHERE}: the loss became ${stats.loss} at epoch ${epoch}, step ${step}; lower the learning rate (${options.learningRate})`);
@@ -305,6 +310,6 @@ export async function fineTuneDetector(options: FineTuneDetectorOptions): Promis
     return { weights: restoreWeightShapes(readLayersWeights(build, lowered.weights), weights), history };
   } finally {
     build?.model.dispose();
-    optimizer.dispose();
+    optimizer?.dispose();
   }
 }
