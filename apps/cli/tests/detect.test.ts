@@ -29,6 +29,7 @@ let dir: string;
 let notAnImage: string;
 let truncated: string;
 let tiny: string;
+let sixteenBit: string;
 
 beforeAll(async () => {
   tf.env().set('IS_TEST', true); // no "install tfjs-node" banner in the test output when cpu starts
@@ -41,6 +42,9 @@ beforeAll(async () => {
   const sharp = (await import('sharp')).default;
   tiny = path.join(dir, 'tiny.png');
   await sharp(Buffer.from([200, 100, 50]), { raw: { width: 1, height: 1, channels: 3 } }).png().toFile(tiny);
+  // A 16-bit grey PNG: converted to 8-bit RGB by the image package.
+  sixteenBit = path.join(dir, 'grey16.png');
+  await sharp(Buffer.alloc(64 * 48, 90), { raw: { width: 64, height: 48, channels: 1 } }).toColourspace('grey16').png().toFile(sixteenBit);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -120,20 +124,21 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
 
   it('bad files get one error each and exit 1; the good files are still processed', async () => {
     const missing = path.join(dir, 'missing.jpg');
-    const r = await runCli(['detect', notAnImage, SAMPLE1, truncated, missing, tiny, '--json', '--out', path.join(dir, 'mixed')]);
+    const r = await runCli(['detect', notAnImage, SAMPLE1, truncated, missing, tiny, sixteenBit, '--json', '--out', path.join(dir, 'mixed')]);
     expect(r.code).toBe(EXIT_FAILURE);
     const out = JSON.parse(r.stdout) as JsonOutput;
-    expect(out.images.map((i) => i.file)).toEqual([notAnImage, SAMPLE1, truncated, missing, tiny]);
+    expect(out.images.map((i) => i.file)).toEqual([notAnImage, SAMPLE1, truncated, missing, tiny, sixteenBit]);
     const errors = out.images.map((i) => ('error' in i ? i.error : undefined));
     expect(errors[0]).toBe(`image file "${notAnImage}": not an image in a format sharp can decode (JPEG, PNG, WebP, GIF, TIFF, AVIF, SVG…) [sharp: Input file contains unsupported image format]`);
     expect(errors[1]).toBeUndefined();
-    expect(errors[2]).toMatch(new RegExp(`^image file ".*truncated\\.jpg": .*truncated`));
+    expect(errors[2]).toMatch(/^image file ".*truncated\.jpg": .*truncated/);
     expect(errors[3]).toBe(`image file "${missing}": no such file`);
     expect(errors[4]).toBeUndefined();
     expect(out.images[4]).toMatchObject({ width: 1, height: 1, detections: [] });
+    expect(out.images[5]).toMatchObject({ width: 64, height: 48, detections: [] });
     expect((out.images[1] as { detections: unknown[] }).detections).toHaveLength(3);
     expect(r.stderr.trimEnd().split('\n')).toEqual(errors.filter((e) => e !== undefined).map((e) => `mobilenet-kit detect: ${e}`));
-    expect(readdirSync(path.join(dir, 'mixed')).sort()).toEqual(['sample1.png', 'tiny.png']);
+    expect(readdirSync(path.join(dir, 'mixed')).sort()).toEqual(['grey16.png', 'sample1.png', 'tiny.png']);
   });
 
   it('the text output counts the failures', async () => {

@@ -123,7 +123,7 @@ async function main(): Promise<void> {
       const images = onCpu ? decoded.slice(0, 1) : decoded;
       process.stderr.write(`${backend} face detection on ${images.map((i) => i.name).join(', ')}: ${plan.warmup} warm-up + ${plan.runs} runs each of A and B per image… `);
       const rows = await benchDetection(backend, images, { ...plan, modelDir });
-      process.stderr.write(rows.map((r) => `${r.image} ${r.ours.median.toFixed(0)}/${r.faceApi.median.toFixed(0)} ms`).join(', ') + '\n');
+      process.stderr.write(`${rows.map((r) => `${r.image} ${r.ours.median.toFixed(0)}/${r.faceApi.median.toFixed(0)} ms`).join(', ')}\n`);
       results.push(...rows);
     }
     console.log("\nFace detection end to end per photo (decode excluded; preprocess + network + box decoding + NMS included), median ms.");

@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { EXIT_FAILURE } from '../src/io';
+import { runCli } from './run-cli';
+
+// A wasm backend that cannot start (as when its .wasm binary is missing): detect must say so and stop,
+// not run on another backend.
+vi.mock('@mobilenet-kit/backend-wasm', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@mobilenet-kit/backend-wasm')>();
+  return {
+    ...actual,
+    registerWasmBackend: () => ({
+      name: 'wasm',
+      supports: () => true,
+      init: async () => {
+        throw new Error('cannot read tfjs-backend-wasm-simd.wasm (ENOENT)');
+      },
+      compile: async () => {
+        throw new Error('compile must not be reached');
+      },
+    }),
+  };
+});
+
+const require = createRequire(import.meta.url);
+const SAMPLE1 = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg');
+
+describe('mobilenet-kit detect with a backend that fails to start', () => {
+  it('exits 1 naming the backend and why, and detects nothing (no fallback)', async () => {
+    const r = await runCli(['detect', SAMPLE1, '--json']);
+    expect(r.code).toBe(EXIT_FAILURE);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('mobilenet-kit detect: the wasm backend failed to start: cannot read tfjs-backend-wasm-simd.wasm (ENOENT)\n');
+  });
+});
