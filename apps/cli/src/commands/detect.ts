@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { type DetectOptions, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
 import { BACKEND_FLAG, startBackend } from '../classification-support';
@@ -21,6 +22,20 @@ const folderFlag = (valueName: string, description: string, defaultText?: string
   ...(defaultText !== undefined ? { default: defaultText } : {}),
   parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
 });
+
+/**
+ * face-api's model/ folder: the copy this package depends on first (in a pnpm
+ * project the detection package cannot see it), else detection's own search
+ * (the working directory's project, then the detection package's).
+ */
+async function defaultModelDir(): Promise<string> {
+  try {
+    // import.meta.url is empty in the CJS build: createRequire throws and the search below runs.
+    return path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'model');
+  } catch {
+    return findFaceApiModelDir();
+  }
+}
 
 export const detectCommand = defineCommand({
   name: 'detect',
@@ -57,7 +72,7 @@ export const detectCommand = defineCommand({
       io.stderr.write(`mobilenet-kit detect: the ${backendName} backend failed to start: ${(error as Error).message}\n`);
       return EXIT_FAILURE;
     }
-    const modelDir = path.resolve(flags['model-dir'] ?? (await findFaceApiModelDir()));
+    const modelDir = path.resolve(flags['model-dir'] ?? (await defaultModelDir()));
     const loadStart = performance.now();
     // Warm-up runs the network once at load on wasm (a fraction of a second), so that the first image's
     // timings are not the slow first run; on cpu that would cost seconds, so the first image pays it.
