@@ -56,6 +56,9 @@ export const trainCommand = defineCommand({
     epochs: numberFlag({ valueName: 'N', description: 'epochs (with --resume: the total, so a run can be extended)', allowed: 'an integer ≥ 1', default: '10', integer: true, min: 1 }),
     'batch-size': numberFlag({ valueName: 'B', description: 'images per step', allowed: 'an integer ≥ 1', default: '64', integer: true, min: 1 }),
     'learning-rate': numberFlag({ valueName: 'LR', description: 'base learning rate after the warm-up', allowed: 'a number > 0', default: '0.045', min: 0, exclusiveMin: true }),
+    'warmup-epochs': numberFlag({ valueName: 'E', description: 'linear learning-rate warm-up, in epochs', allowed: 'a number ≥ 0', default: '0.5', min: 0 }),
+    'decay-rate': numberFlag({ valueName: 'D', description: 'learning-rate decay factor (TF-slim: 0.94)', allowed: 'a number > 0 and ≤ 1', default: '0.94', min: 0, exclusiveMin: true }),
+    'decay-epochs': numberFlag({ valueName: 'E', description: 'epochs per decay step (TF-slim: 2)', allowed: 'a number > 0', default: '2', min: 0, exclusiveMin: true }),
     backend: BACKEND_FLAG,
     out: pathFlag('DIR', 'output folder (model, checkpoint, report, charts)', './fashion-mnist-run'),
     resume: booleanFlag('continue from <out>/checkpoint (its settings are kept; --epochs may extend the run)'),
@@ -109,6 +112,9 @@ export const trainCommand = defineCommand({
       batchSize: flags['batch-size'] ?? 64,
       learningRate: flags['learning-rate'] ?? 0.045,
       seed,
+      ...(flags['warmup-epochs'] !== undefined ? { warmupEpochs: flags['warmup-epochs'] } : {}),
+      ...(flags['decay-rate'] !== undefined ? { decayRate: flags['decay-rate'] } : {}),
+      ...(flags['decay-epochs'] !== undefined ? { decayEpochs: flags['decay-epochs'] } : {}),
       ...(flags['no-augment'] ? { augment: { pad: 0, flip: false } } : {}),
     };
     const bar = new ProgressBar(io.stderr as { write(s: string): unknown; isTTY?: boolean });
