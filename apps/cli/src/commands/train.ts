@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MOBILENET_V1_VARIANTS, initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import {
@@ -170,7 +170,10 @@ export const trainCommand = defineCommand({
     await saveModel(path.join(out, 'model'), result.graph, result.weights, {
       metadata: { ...result.metadata, training: { dataset: 'fashion-mnist', testAccuracy: evaluation.accuracy, epochs: result.history.length, config: result.config } },
     });
-    await writeFile(path.join(out, 'report.json'), `${JSON.stringify(report, null, 1)}\n`);
+    // Atomic like the rest: a temporary file renamed over the old report.
+    const reportFile = path.join(out, 'report.json');
+    await writeFile(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(report, null, 1)}\n`);
+    await rename(`${reportFile}.${process.pid}.tmp`, reportFile);
     await writeImage(path.join(out, 'curves.png'), renderTrainingCurves(result.history));
     await writeImage(path.join(out, 'confusion.png'), renderConfusionMatrix(evaluation.confusion, result.metadata.labels));
 
