@@ -191,6 +191,13 @@ describe('mobilenet-kit detect errors', () => {
     expect(r.stderr).toContain(`cannot read ${path.join(empty, 'ssd_mobilenetv1_model-weights_manifest.json')}`);
   });
 
+  it('an --out that cannot be a folder fails before loading the model, exit 1', async () => {
+    const r = await runCli(['detect', SAMPLE1, '--out', notAnImage]);
+    expect(r.code).toBe(EXIT_FAILURE);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^mobilenet-kit detect: --out .*notes\.txt: cannot create the folder .*notes\.txt \(EEXIST/);
+  });
+
   it('--help shows the variadic images argument and every flag', async () => {
     const r = await runCli(['detect', '--help']);
     expect(r.code).toBe(EXIT_OK);

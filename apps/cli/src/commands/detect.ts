@@ -66,6 +66,16 @@ export const detectCommand = defineCommand({
   async run({ flags, positionals }, io) {
     const backendName = flags.backend ?? 'wasm';
     const options: Required<DetectOptions> = { minScore: flags['min-score'] ?? 0.5, iouThreshold: flags.iou ?? 0.5, maxResults: flags['max-results'] ?? 100 };
+    // The output folder first: a bad --out fails before the model loads.
+    const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
+    if (outDir !== undefined) {
+      try {
+        await mkdir(outDir, { recursive: true });
+      } catch (error) {
+        io.stderr.write(`mobilenet-kit detect: --out ${flags.out}: cannot create the folder ${outDir} (${(error as Error).message})\n`);
+        return EXIT_FAILURE;
+      }
+    }
     try {
       await startBackend(backendName);
     } catch (error) {
@@ -80,8 +90,6 @@ export const detectCommand = defineCommand({
     const loadMs = performance.now() - loadStart;
     const reports: ImageReport[] = [];
     try {
-      const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
-      if (outDir !== undefined) await mkdir(outDir, { recursive: true });
       const outputs = outDir !== undefined ? outputPaths(positionals, outDir) : undefined;
       if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}\nface detector: SSD MobileNetV1 (face-api weights in ${modelDir}), loaded in ${loadMs.toFixed(0)} ms\n`);
       for (const [i, file] of positionals.entries()) {
