@@ -1,0 +1,51 @@
+import type { Embedder, EmbedderOptions } from '../embedder';
+import { createEmbedder } from '../embedder';
+import { FACE_API_RECOGNITION_MANIFEST, importFaceApiRecognitionWeights } from './import-recognition-weights';
+import { FACE_API_RECOGNITION_DIVISOR, FACE_API_RECOGNITION_MEAN_RGB } from './recognition-net-graph';
+
+export interface LoadFaceApiTeacherOptions {
+  /** Backend name in core's registry (`cpu`, `wasm`, …); required. */
+  backend: string;
+  /** Folder holding face-api's `face_recognition_model-weights_manifest.json` and `.bin`. Default: `model/` of the installed @vladmandic/face-api. */
+  modelDir?: string;
+  /** L2-normalize the descriptors. Default false: face-api's own descriptors (what its 0.6 euclidean threshold is for). */
+  l2Normalize?: boolean;
+  compileOptions?: EmbedderOptions['compileOptions'];
+}
+
+/**
+ * Loads face-api's FaceRecognitionNet from local files (never from the
+ * network) as our IR graph, compiled on the named backend: 150×150 crops
+ * in, face-api's 128-d descriptors out. Node only (reads files).
+ */
+export async function loadFaceApiTeacher(options: LoadFaceApiTeacherOptions): Promise<Embedder> {
+  if (!options || typeof options.backend !== 'string') throw new Error('loadFaceApiTeacher: options.backend is required (e.g. "wasm" or "cpu", registered with core)');
+  const fs = await import('node:fs/promises');
+  const path = await import('node:path');
+  let modelDir = options.modelDir;
+  if (!modelDir) {
+    const { findFaceApiModelDir } = await import('@mobilenet-kit/detection');
+    modelDir = await findFaceApiModelDir();
+  }
+  const manifestPath = path.join(modelDir, FACE_API_RECOGNITION_MANIFEST);
+  let text: string;
+  try {
+    text = await fs.readFile(manifestPath, 'utf8');
+  } catch (e) {
+    throw new Error(`loadFaceApiTeacher: cannot read ${manifestPath} (${(e as Error).message}); modelDir must hold face-api's ${FACE_API_RECOGNITION_MANIFEST} and its .bin`, { cause: e });
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`loadFaceApiTeacher: ${manifestPath} is not valid JSON (${(e as Error).message})`, { cause: e });
+  }
+  const dir = modelDir;
+  const imported = await importFaceApiRecognitionWeights(manifest, (shard) => fs.readFile(path.join(dir, shard)), manifestPath);
+  return createEmbedder(imported.graph, imported.weights, {
+    backend: options.backend,
+    normalize: { meanRgb: FACE_API_RECOGNITION_MEAN_RGB, divisor: FACE_API_RECOGNITION_DIVISOR },
+    l2Normalize: options.l2Normalize ?? false,
+    compileOptions: options.compileOptions,
+  });
+}

@@ -1,0 +1,19 @@
+export { EMBEDDING_L2_EPSILON, EMBEDDING_OUTPUT, embeddingHead, embeddingHeadNodeNames, type EmbeddingHeadOptions } from './embedding-head';
+export { createEmbedder, type Embedder, type EmbedderNormalization, type EmbedderOptions } from './embedder';
+export {
+  FACE_API_DESCRIPTOR_SIZE,
+  FACE_API_RECOGNITION_BLOCKS,
+  FACE_API_RECOGNITION_DIVISOR,
+  FACE_API_RECOGNITION_INPUT_SIZE,
+  FACE_API_RECOGNITION_MEAN_RGB,
+  faceApiRecognitionGraph,
+} from './face-api/recognition-net-graph';
+export {
+  FACE_API_RECOGNITION_MANIFEST,
+  faceApiRecognitionName,
+  importFaceApiRecognitionWeights,
+  mapFaceApiRecognitionWeights,
+  type ImportedFaceApiRecognition,
+} from './face-api/import-recognition-weights';
+export { loadFaceApiTeacher, type LoadFaceApiTeacherOptions } from './face-api/load-teacher';
+export { FaceMatcherFormatError, FaceOptionError, FaceWeightImportError } from './errors';
