@@ -34,7 +34,7 @@ export function checkPreprocessing(p: InputPreprocessing, resolution: number, wh
 
 /** Reads classifier metadata from a model file's metadata, checking every field; `where` names the model. */
 export function classifierMetadataFrom(metadata: Record<string, unknown> | undefined, resolution: number, where: string): ClassifierMetadata {
-  if (!metadata || metadata.task !== 'classification') {
+  if (metadata?.task !== 'classification') {
     throw new ClassificationOptionError('metadata.task', metadata?.task, "'classification' (a model written by the classification package)", where);
   }
   const labels = metadata.labels;

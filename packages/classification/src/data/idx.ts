@@ -11,7 +11,8 @@ export const IDX_UNSIGNED_BYTE = 0x08;
 export const IDX_IMAGES_MAGIC = 0x00000803;
 export const IDX_LABELS_MAGIC = 0x00000801;
 
-const TYPE_NAMES: Readonly<Record<number, string>> = { 0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64' };
+// Keyed by the type byte: 0x08, 0x09, 0x0b, 0x0c, 0x0d, 0x0e.
+const TYPE_NAMES: Readonly<Record<number, string>> = { 8: 'unsigned byte', 9: 'signed byte', 11: 'int16', 12: 'int32', 13: 'float32', 14: 'float64' };
 
 export interface IdxArray {
   /** The magic number as a big-endian uint32 (0x803 for images, 0x801 for labels). */

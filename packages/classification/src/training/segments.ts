@@ -49,7 +49,7 @@ export function trainingSegments(graph: Graph, freeze: FreezeSpec = 'none'): Tra
   const softmax = byName.get(output.node);
   const dense = softmax && byName.get(softmax.inputs[0]!);
   const dropout = dense && byName.get(dense.inputs[0]!);
-  if (!softmax || softmax.op !== 'activation' || softmax.attrs.fn !== 'softmax' || !dense || dense.op !== 'dense' || !dropout || dropout.op !== 'dropout') {
+  if (softmax?.op !== 'activation' || softmax.attrs.fn !== 'softmax' || !dense || dense.op !== 'dense' || !dropout || dropout.op !== 'dropout') {
     throw new ClassificationOptionError('graph', graph.name, 'a classifier ending in dropout → dense → softmax (classifierHead)', 'trainingSegments');
   }
   const features = dropout.inputs[0]!;
