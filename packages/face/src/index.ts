@@ -17,3 +17,13 @@ export {
 } from './face-api/import-recognition-weights';
 export { loadFaceApiTeacher, type LoadFaceApiTeacherOptions } from './face-api/load-teacher';
 export { FaceMatcherFormatError, FaceOptionError, FaceWeightImportError } from './errors';
+export {
+  createFaceStudent,
+  faceStudentGraph,
+  initializeStudentFromDetector,
+  type CreateFaceStudentOptions,
+  type FaceStudent,
+  type FaceStudentOptions,
+  type StudentInitialization,
+} from './student';
+export { EMBEDDER_METADATA_KEY, loadEmbedderModel, saveEmbedderModel, type EmbedderMetadata } from './embedder-model';
