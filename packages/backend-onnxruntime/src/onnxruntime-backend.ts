@@ -1,0 +1,209 @@
+import {
+  analyzeGraph,
+  type Backend,
+  type BackendInfo,
+  type CompiledModel,
+  type CompileOptions,
+  type Graph,
+  type HostTensor,
+  type OpName,
+  registerBackend,
+  type TensorLike,
+  type TensorSpec,
+  type Weights,
+} from '@mobilenet-kit/core';
+import { ONNX_EXPORTABLE_OPS, type OnnxLayout, toOnnx } from '@mobilenet-kit/onnx';
+import { readInput } from './host-tensors';
+import { defaultImporter, importRuntime, isNode, type OrtModule, type OrtRuntimeName, type OrtSession, type OrtSessionOptions, type OrtTensor, type RuntimeImporter } from './ort-runtime';
+
+export const ONNXRUNTIME_BACKEND_NAME = 'onnxruntime';
+
+export interface OnnxruntimeBackendOptions {
+  /**
+   * Intra-op threads of each session. Default: in Node, the number of CPUs
+   * Node sees (`os.availableParallelism()`); in browsers, onnxruntime-web's
+   * own choice (`ort.env.wasm.numThreads`, which needs a cross-origin-isolated page for more than one).
+   */
+  readonly threads?: number;
+  /** onnxruntime execution providers, in order of preference. Default: `['cpu']` in Node; `['webgpu', 'wasm']` in browsers with WebGPU, else `['wasm']`. */
+  readonly executionProviders?: readonly string[];
+  /** Which package runs the models. Default: onnxruntime-node in Node, onnxruntime-web elsewhere. */
+  readonly runtime?: OrtRuntimeName;
+  /** Opset of the exported model (see @mobilenet-kit/onnx). Default 13. */
+  readonly opset?: number;
+  /** Layout inside the exported model. Default 'nchw' (measured fastest, README). */
+  readonly layout?: OnnxLayout;
+  /** onnxruntime's log level for the sessions: 0 verbose … 2 warning (default) … 4 fatal. */
+  readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /** How to import the runtime package (tests; bundlers that need a different entry). */
+  readonly importer?: RuntimeImporter;
+}
+
+function checkThreads(threads: unknown, where: string): void {
+  if (threads !== undefined && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1)) {
+    throw new Error(`${where}: threads must be a positive integer, got ${JSON.stringify(threads)}`);
+  }
+}
+
+function checkProviders(providers: unknown, where: string): void {
+  if (providers !== undefined && (!Array.isArray(providers) || providers.length === 0 || providers.some((p) => typeof p !== 'string' || p.length === 0))) {
+    throw new Error(`${where}: executionProviders must be a non-empty list of provider names (e.g. ['cpu']), got ${JSON.stringify(providers)}`);
+  }
+}
+
+interface Runtime {
+  readonly ort: OrtModule;
+  readonly name: OrtRuntimeName;
+  readonly threads: number;
+  readonly executionProviders: readonly string[];
+}
+
+async function startRuntime(options: OnnxruntimeBackendOptions): Promise<Runtime> {
+  const name = options.runtime ?? (isNode() ? 'onnxruntime-node' : 'onnxruntime-web');
+  if (name !== 'onnxruntime-node' && name !== 'onnxruntime-web') throw new Error(`runtime must be 'onnxruntime-node' or 'onnxruntime-web', got ${JSON.stringify(name)}`);
+  const ort = await importRuntime(name, options.importer ?? defaultImporter);
+  if (name === 'onnxruntime-node') {
+    const os = await import('node:os');
+    return { ort, name, threads: options.threads ?? os.availableParallelism(), executionProviders: options.executionProviders ?? ['cpu'] };
+  }
+  // onnxruntime-web reads numThreads when it creates its first session.
+  if (options.threads !== undefined && ort.env.wasm) ort.env.wasm.numThreads = options.threads;
+  const hasWebGpu = typeof navigator !== 'undefined' && 'gpu' in navigator;
+  return {
+    ort,
+    name,
+    threads: options.threads ?? ort.env.wasm?.numThreads ?? 1,
+    executionProviders: options.executionProviders ?? (hasWebGpu ? ['webgpu', 'wasm'] : ['wasm']),
+  };
+}
+
+/** The per-compile settings: the factory's, with `backendOptions` on top. */
+function compileSettings(base: OnnxruntimeBackendOptions, runtime: Runtime, options: CompileOptions) {
+  const extra = (options.backendOptions ?? {}) as Partial<OnnxruntimeBackendOptions>;
+  checkThreads(extra.threads, 'compile backendOptions');
+  checkProviders(extra.executionProviders, 'compile backendOptions');
+  return {
+    threads: extra.threads ?? runtime.threads,
+    executionProviders: extra.executionProviders ?? runtime.executionProviders,
+    opset: extra.opset ?? base.opset,
+    layout: extra.layout ?? base.layout,
+    logSeverityLevel: extra.logSeverityLevel ?? base.logSeverityLevel ?? 2,
+  };
+}
+
+class OnnxruntimeModel implements CompiledModel {
+  private disposed = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly ort: OrtModule,
+    private readonly session: OrtSession,
+    readonly inputs: readonly TensorSpec[],
+    readonly outputs: readonly TensorSpec[],
+    readonly backend: BackendInfo,
+  ) {}
+
+  async run(inputs: Readonly<Record<string, TensorLike>>): Promise<Record<string, HostTensor>> {
+    if (this.disposed) throw new Error('onnxruntime: run() on a disposed model');
+    if (inputs === null || typeof inputs !== 'object') throw new Error(`onnxruntime: run() takes an object of inputs by name (${this.inputs.map((s) => s.name).join(', ')})`);
+    for (const key of Object.keys(inputs)) {
+      if (!this.inputs.some((s) => s.name === key)) throw new Error(`onnxruntime: unknown input "${key}" (the model's inputs: ${this.inputs.map((s) => s.name).join(', ')})`);
+    }
+    const feeds: Record<string, OrtTensor> = {};
+    let batch: number | undefined;
+    for (const spec of this.inputs) {
+      const host = readInput(spec, inputs[spec.name]);
+      if (batch !== undefined && host.shape[0] !== batch) throw new Error(`input "${spec.name}": batch ${host.shape[0]} differs from the other inputs' ${batch}`);
+      batch = host.shape[0];
+      feeds[spec.name] = new this.ort.Tensor('float32', host.data, host.shape);
+    }
+    const pending = this.session.run(feeds);
+    this.inFlight.add(pending);
+    let results: Record<string, OrtTensor>;
+    try {
+      results = await pending;
+    } finally {
+      this.inFlight.delete(pending);
+    }
+    const outputs: Record<string, HostTensor> = {};
+    for (const spec of this.outputs) {
+      const t = results[spec.name];
+      if (!t || !(t.data instanceof Float32Array)) throw new Error(`onnxruntime: the session returned no float32 output "${spec.name}"`);
+      outputs[spec.name] = { shape: [...t.dims].map(Number), data: t.data };
+    }
+    return outputs;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    // Runs already started finish first; the session's native memory goes after.
+    void Promise.allSettled([...this.inFlight]).then(() => this.session.release().catch(() => undefined));
+  }
+}
+
+/**
+ * The 'onnxruntime' backend: each compile exports the graph to ONNX
+ * (@mobilenet-kit/onnx) and opens one onnxruntime session on it, with graph
+ * optimization level 'all'. Uses nothing from core but the public backend
+ * contract.
+ */
+export function onnxruntimeBackend(options: OnnxruntimeBackendOptions = {}): Backend {
+  checkThreads(options.threads, 'onnxruntimeBackend');
+  checkProviders(options.executionProviders, 'onnxruntimeBackend');
+  let runtime: Promise<Runtime> | undefined;
+  const start = () => {
+    runtime ??= startRuntime(options);
+    runtime.catch(() => (runtime = undefined));
+    return runtime;
+  };
+  const supported = new Set<OpName>(ONNX_EXPORTABLE_OPS);
+  return {
+    name: ONNXRUNTIME_BACKEND_NAME,
+    supports: (op) => supported.has(op),
+    init: async () => {
+      await start();
+    },
+    async compile(graph: Graph, weights: Weights, compileOptions: CompileOptions = {}): Promise<CompiledModel> {
+      const rt = await start();
+      const settings = compileSettings(options, rt, compileOptions);
+      const info = analyzeGraph(graph);
+      const inputs: TensorSpec[] = info.inputs.map((name) => ({ name, shape: info.shapes.get(name)!, dtype: 'float32' }));
+      const outputs: TensorSpec[] = graph.outputs.map((o) => ({ name: o.name, shape: info.shapes.get(o.node)!, dtype: 'float32' }));
+      const bytes = toOnnx(graph, weights, { opset: settings.opset, layout: settings.layout, optimize: compileOptions.optimize !== false });
+      const sessionOptions: OrtSessionOptions = {
+        intraOpNumThreads: settings.threads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+        graphOptimizationLevel: 'all',
+        executionProviders: settings.executionProviders,
+        logSeverityLevel: settings.logSeverityLevel,
+        logId: graph.name,
+      };
+      let session: OrtSession;
+      try {
+        session = await rt.ort.InferenceSession.create(bytes, sessionOptions);
+      } catch (e) {
+        throw new Error(`onnxruntime (${rt.name}) could not open the exported model of graph "${graph.name}": ${(e as Error).message}`, { cause: e });
+      }
+      const backend: BackendInfo = { name: ONNXRUNTIME_BACKEND_NAME, runtime: rt.name, threads: settings.threads, executionProvider: settings.executionProviders[0]! };
+      const model = new OnnxruntimeModel(rt.ort, session, inputs, outputs, backend);
+      if (compileOptions.warmup) {
+        const zeros: Record<string, HostTensor> = {};
+        for (const spec of inputs) {
+          const shape = spec.shape.map((d) => d ?? 1);
+          zeros[spec.name] = { shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) };
+        }
+        await model.run(zeros);
+      }
+      return model;
+    },
+  };
+}
+
+/** Registers the 'onnxruntime' backend in mobilenet-kit's registry (replacing one of the same name). */
+export function registerOnnxruntimeBackend(options: OnnxruntimeBackendOptions = {}): Backend {
+  const backend = onnxruntimeBackend(options);
+  registerBackend(backend);
+  return backend;
+}
