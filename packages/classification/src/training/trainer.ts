@@ -152,7 +152,8 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   const kernel = tf.tidy(() => tf.variable(tf.tensor(weight(denseKernelName).data, [...weight(denseKernelName).shape]), true));
   const bias = tf.tidy(() => tf.variable(tf.tensor(weight(denseBiasName).data, [...weight(denseBiasName).shape]), true));
   const variables = new Map<string, tfc.Variable>([...(trainable?.trainableNames ?? []).map((n) => [n, trainable!.variables.get(n)!] as const), [denseKernelName, kernel], [denseBiasName, bias]]);
-  const decayed = [...variables.keys()].filter((n) => n.endsWith('/kernel'));
+  // L2 on conv and FC kernels; depthwise filters are named depthwise_kernel and stay out, as do biases and BN.
+  const decayed = new Set([...variables.keys()].filter((n) => n.endsWith('/kernel')));
   const optimizer = new RmsProp(tf, config.rmsprop);
   if (checkpoint) optimizer.setState(checkpoint.optimizer, variables);
 
@@ -260,19 +261,15 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
             const features = batchFeatures(idx, augmenting ? random : undefined, true);
             const logits = tf.add(tf.matMul(tf.mul(features, dropMask), kernel), bias);
             predictions = tf.keep(tf.argMax(logits, 1));
-            let loss = tf.losses.softmaxCrossEntropy(y, logits) as tfc.Scalar;
-            if (config.l2 > 0) {
-              const penalty = tf.addN(decayed.map((n) => tf.sum(tf.square(variables.get(n)!))));
-              loss = tf.add(loss, tf.mul(penalty, config.l2 / 2));
-            }
-            return loss;
+            // The L2 term's gradient (l2·w on conv and FC kernels) is added by the optimizer; the loss reported is the data term.
+            return tf.losses.softmaxCrossEntropy(y, logits) as tfc.Scalar;
           }, [...variables.values()]);
           const byName = new Map<string, tfc.Tensor>();
           for (const [name, v] of variables) {
             const g = grads[v.name];
             if (g) byName.set(name, g);
           }
-          optimizer.apply(variables, byName, lr);
+          optimizer.apply(variables, byName, lr, (name) => (decayed.has(name) ? config.l2 : 0));
           return [value, predictions!];
         });
         step++;
