@@ -27,3 +27,16 @@ export {
   type StudentInitialization,
 } from './student';
 export { EMBEDDER_METADATA_KEY, loadEmbedderModel, saveEmbedderModel, type EmbedderMetadata } from './embedder-model';
+export { DEFAULT_FACE_MARGIN, faceCrop, type FaceCrop } from './face-crop';
+export {
+  FACE_API_DISTANCE_THRESHOLD,
+  FACE_MATCHER_FORMAT,
+  FACE_MATCHER_FORMAT_VERSION,
+  FaceMatcher,
+  UNKNOWN_LABEL,
+  euclideanDistance,
+  type FaceMatch,
+  type FaceMatcherJSON,
+  type LabeledDescriptors,
+} from './face-matcher';
+export { detectAndEmbed, type DetectAndEmbedOptions, type EmbeddedFace } from './detect-and-embed';

@@ -1,0 +1,178 @@
+import { FaceMatcherFormatError, FaceOptionError } from './errors';
+
+/**
+ * face-api's default distance threshold (FaceMatcher, `distanceThreshold =
+ * 0.6`, from dlib's face recognition model: same person below 0.6
+ * euclidean). It applies to face-api's (the teacher's) descriptors; a
+ * threshold for a student should come from a measured curve on held-out
+ * faces (not measured yet).
+ */
+export const FACE_API_DISTANCE_THRESHOLD = 0.6;
+export const FACE_MATCHER_FORMAT = 'mobilenet-kit-face-matcher';
+export const FACE_MATCHER_FORMAT_VERSION = 1;
+/** The label of a descriptor that matches nobody under the threshold (face-api's word). */
+export const UNKNOWN_LABEL = 'unknown';
+
+export interface LabeledDescriptors {
+  readonly label: string;
+  readonly descriptors: readonly Float32Array[];
+}
+
+export interface FaceMatch {
+  /** The best label, or `unknown` when its distance is not below the threshold. */
+  readonly label: string;
+  /** Euclidean distance to the nearest reference descriptor of the best label. */
+  readonly distance: number;
+  /** The best label whatever the threshold (null with an empty matcher). */
+  readonly nearestLabel: string | null;
+}
+
+/** The document FaceMatcher.toJSON writes. */
+export interface FaceMatcherJSON {
+  readonly format: typeof FACE_MATCHER_FORMAT;
+  readonly version: number;
+  readonly threshold: number;
+  readonly dimensions: number;
+  readonly labels: { readonly label: string; readonly descriptors: number[][] }[];
+}
+
+export function euclideanDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    sum += d * d;
+  }
+  return Math.sqrt(sum);
+}
+
+/**
+ * Labeled reference descriptors (several per label) and a distance
+ * threshold. A query matches the label of its nearest reference descriptor
+ * (euclidean) when that distance is below the threshold, else `unknown`.
+ * face-api's FaceMatcher compares with the mean distance to each label's
+ * descriptors instead; the nearest reference tolerates one odd reference
+ * photo better.
+ */
+export class FaceMatcher {
+  readonly threshold: number;
+  readonly dimensions: number;
+  private readonly labels = new Map<string, Float32Array[]>();
+
+  constructor(labeled: readonly LabeledDescriptors[], options: { threshold?: number; dimensions?: number } = {}) {
+    if (!Array.isArray(labeled)) throw new FaceOptionError('FaceMatcher', 'labeled', labeled, 'expected an array of { label, descriptors }');
+    const threshold = options.threshold ?? FACE_API_DISTANCE_THRESHOLD;
+    if (typeof threshold !== 'number' || !(threshold > 0) || !Number.isFinite(threshold)) throw new FaceOptionError('FaceMatcher', 'threshold', threshold, 'expected a positive finite distance');
+    this.threshold = threshold;
+    const dimensions = options.dimensions ?? labeled[0]?.descriptors[0]?.length;
+    if (!Number.isInteger(dimensions) || (dimensions as number) < 1) {
+      throw new FaceOptionError('FaceMatcher', 'dimensions', dimensions, 'expected an integer ≥ 1 (or at least one reference descriptor to take it from)');
+    }
+    this.dimensions = dimensions as number;
+    for (const { label, descriptors } of labeled) for (const d of descriptors) this.add(label, d);
+  }
+
+  /** Adds one reference descriptor to a label (creating the label). */
+  add(label: string, descriptor: ArrayLike<number>): void {
+    if (typeof label !== 'string' || label.length === 0) throw new FaceOptionError('FaceMatcher.add', 'label', label, 'expected a non-empty string');
+    const vector = this.checkDescriptor(descriptor, `descriptor of "${label}"`);
+    const list = this.labels.get(label) ?? [];
+    list.push(vector);
+    this.labels.set(label, list);
+  }
+
+  get labelNames(): string[] {
+    return [...this.labels.keys()];
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const list of this.labels.values()) n += list.length;
+    return n;
+  }
+
+  /** The best match of one descriptor. */
+  match(descriptor: ArrayLike<number>): FaceMatch {
+    const query = this.checkDescriptor(descriptor, 'query descriptor');
+    let best: string | null = null;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (const [label, list] of this.labels) {
+      for (const reference of list) {
+        const d = euclideanDistance(query, reference);
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = label;
+        }
+      }
+    }
+    return { label: best !== null && bestDistance < this.threshold ? best : UNKNOWN_LABEL, distance: bestDistance, nearestLabel: best };
+  }
+
+  toJSON(): FaceMatcherJSON {
+    return {
+      format: FACE_MATCHER_FORMAT,
+      version: FACE_MATCHER_FORMAT_VERSION,
+      threshold: this.threshold,
+      dimensions: this.dimensions,
+      labels: [...this.labels].map(([label, list]) => ({ label, descriptors: list.map((d) => Array.from(d)) })),
+    };
+  }
+
+  /**
+   * Reads a matcher from JSON text or a parsed value: our format, or
+   * face-api's FaceMatcher.toJSON() (`{ distanceThreshold,
+   * labeledDescriptors: [{ label, descriptors }] }`). Every problem is a
+   * FaceMatcherFormatError naming `source` and the place in the document.
+   */
+  static fromJSON(json: unknown, source = 'face matcher JSON'): FaceMatcher {
+    let value = json;
+    if (typeof json === 'string') {
+      try {
+        value = JSON.parse(json);
+      } catch (e) {
+        throw new FaceMatcherFormatError(`${source}: not valid JSON (${(e as Error).message})`);
+      }
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FaceMatcherFormatError(`${source}: expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+    const doc = value as Record<string, unknown>;
+    const isFaceApi = 'labeledDescriptors' in doc;
+    if (!isFaceApi && doc.format !== FACE_MATCHER_FORMAT) {
+      throw new FaceMatcherFormatError(`${source}: "format" is ${JSON.stringify(doc.format)}, expected "${FACE_MATCHER_FORMAT}" (or face-api's { distanceThreshold, labeledDescriptors })`);
+    }
+    if (!isFaceApi && doc.version !== FACE_MATCHER_FORMAT_VERSION) throw new FaceMatcherFormatError(`${source}: "version" is ${JSON.stringify(doc.version)}, this reader knows ${FACE_MATCHER_FORMAT_VERSION}`);
+    const thresholdKey = isFaceApi ? 'distanceThreshold' : 'threshold';
+    const threshold = doc[thresholdKey] ?? (isFaceApi ? FACE_API_DISTANCE_THRESHOLD : undefined);
+    if (typeof threshold !== 'number' || !(threshold > 0) || !Number.isFinite(threshold)) throw new FaceMatcherFormatError(`${source}: "${thresholdKey}" is ${JSON.stringify(threshold)}, expected a positive number`);
+    const labelsKey = isFaceApi ? 'labeledDescriptors' : 'labels';
+    const entries = doc[labelsKey];
+    if (!Array.isArray(entries)) throw new FaceMatcherFormatError(`${source}: "${labelsKey}" must be an array of { label, descriptors }`);
+    let dimensions = isFaceApi ? undefined : doc.dimensions;
+    if (dimensions !== undefined && (!Number.isInteger(dimensions) || (dimensions as number) < 1)) throw new FaceMatcherFormatError(`${source}: "dimensions" is ${JSON.stringify(dimensions)}, expected an integer ≥ 1`);
+    const labeled: LabeledDescriptors[] = entries.map((entry: unknown, i: number) => {
+      const at = `${labelsKey}[${i}]`;
+      const e = entry as { label?: unknown; descriptors?: unknown } | null;
+      if (!e || typeof e !== 'object' || typeof e.label !== 'string' || e.label.length === 0) throw new FaceMatcherFormatError(`${source}: ${at}.label must be a non-empty string`);
+      if (!Array.isArray(e.descriptors)) throw new FaceMatcherFormatError(`${source}: ${at}.descriptors must be an array of number arrays`);
+      const descriptors = e.descriptors.map((d: unknown, j: number) => {
+        const where = `${at}.descriptors[${j}] (label "${e.label}")`;
+        if (!Array.isArray(d)) throw new FaceMatcherFormatError(`${source}: ${where} must be an array of numbers`);
+        dimensions ??= d.length;
+        if (d.length !== dimensions) throw new FaceMatcherFormatError(`${source}: ${where} has ${d.length} values, expected ${dimensions}`);
+        const bad = d.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
+        if (bad >= 0) throw new FaceMatcherFormatError(`${source}: ${where}[${bad}] is ${JSON.stringify(d[bad])}, expected a finite number`);
+        return Float32Array.from(d as number[]);
+      });
+      return { label: e.label, descriptors };
+    });
+    if (dimensions === undefined) throw new FaceMatcherFormatError(`${source}: no descriptors, and no "dimensions" to say how long they are`);
+    return new FaceMatcher(labeled, { threshold, dimensions: dimensions as number });
+  }
+
+  private checkDescriptor(descriptor: ArrayLike<number>, what: string): Float32Array {
+    if (!descriptor || typeof descriptor !== 'object' || typeof descriptor.length !== 'number') throw new FaceOptionError('FaceMatcher', what, descriptor, `expected an array of ${this.dimensions} numbers`);
+    if (descriptor.length !== this.dimensions) throw new FaceOptionError('FaceMatcher', what, `${descriptor.length} values`, `expected ${this.dimensions} values (the matcher's descriptor length)`);
+    for (let i = 0; i < descriptor.length; i++) {
+      if (!Number.isFinite(descriptor[i])) throw new FaceOptionError('FaceMatcher', `${what}[${i}]`, descriptor[i], 'expected a finite number');
+    }
+    return Float32Array.from(descriptor);
+  }
+}
