@@ -4,3 +4,4 @@ export { MIN_OPSET, MAX_OPSET, DEFAULT_OPSET, irVersionFor } from './opsets';
 export { decodeOnnx, readFloatTensor, type ModelProto, type GraphProto, type NodeProto, type TensorProto, type ValueInfoProto, type AttributeProto } from './onnx-model';
 export { ONNX_SCHEMA } from './onnx-schema';
 export { BATCH_DIM_PARAM } from './onnx-writer';
+export { ONNX_EXPORTABLE_OPS } from './lower-ops';

@@ -60,7 +60,7 @@ export class ValueTable {
   /** Records a rank-4 value in channels-first layout; in 'nhwc' mode it is transposed back at once. */
   setNchw(irName: string, onnxName: string): void {
     if (this.layout === 'nhwc') {
-      this.forms.set(irName, { nhwc: this.writer.node('Transpose', [onnxName], `${irName}/nhwc`, { perm: TO_NHWC }) });
+      this.forms.set(irName, { nhwc: this.relayout(irName, onnxName, 'nhwc') });
     } else this.forms.set(irName, { nchw: onnxName });
   }
 
@@ -69,10 +69,19 @@ export class ValueTable {
     this.forms.set(irName, { ...this.get(source) });
   }
 
+  /** A Transpose, or a Reshape where height and width are 1 (the same bytes in both layouts, no copy in onnxruntime). */
+  private relayout(irName: string, source: string, to: OnnxLayout): string {
+    const [, h, w, c] = this.shape(irName);
+    if (h === 1 && w === 1 && typeof c === 'number') {
+      return this.writer.node('Reshape', [source, this.writer.int64s(to === 'nhwc' ? [0, 1, 1, c] : [0, c, 1, 1])], `${irName}/${to}`);
+    }
+    return this.writer.node('Transpose', [source], `${irName}/${to}`, { perm: to === 'nhwc' ? TO_NHWC : TO_NCHW });
+  }
+
   /** The value in the IR layout (NHWC for rank 4). */
   nhwc(irName: string): string {
     const f = this.get(irName);
-    f.nhwc ??= this.writer.node('Transpose', [f.nchw!], `${irName}/nhwc`, { perm: TO_NHWC });
+    f.nhwc ??= this.relayout(irName, f.nchw!, 'nhwc');
     return f.nhwc;
   }
 
@@ -80,7 +89,7 @@ export class ValueTable {
   nchw(irName: string): string {
     const f = this.get(irName);
     if (f.nchw) return f.nchw;
-    const t = this.writer.node('Transpose', [f.nhwc!], `${irName}/nchw`, { perm: TO_NCHW });
+    const t = this.relayout(irName, f.nhwc!, 'nchw');
     if (this.layout === 'nchw') f.nchw = t;
     return t;
   }

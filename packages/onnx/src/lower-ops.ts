@@ -253,3 +253,6 @@ export const LOWERINGS: { readonly [K in OpName]: Lower<K> } = {
   add,
   l2Normalize,
 };
+
+/** The IR ops that toOnnx can write (all of core's OP_NAMES). */
+export const ONNX_EXPORTABLE_OPS: readonly OpName[] = Object.keys(LOWERINGS) as OpName[];

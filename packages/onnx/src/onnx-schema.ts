@@ -142,11 +142,25 @@ export const ONNX_SCHEMA: protobuf.INamespace = {
   },
 };
 
+/**
+ * protobufjs reads a JSON message without an `edition` as proto3 (implicit
+ * presence: a zero int attribute would not be written, and repeated scalars
+ * would be packed). onnx.proto is proto2: mark every message so.
+ */
+function asProto2(ns: protobuf.INamespace): protobuf.INamespace {
+  const nested: Record<string, protobuf.AnyNestedObject> = {};
+  for (const [name, obj] of Object.entries(ns.nested ?? {})) {
+    const withNested = 'nested' in obj && obj.nested ? { ...obj, ...asProto2(obj as protobuf.INamespace) } : obj;
+    nested[name] = 'fields' in obj ? ({ ...withNested, edition: 'proto2' } as protobuf.AnyNestedObject) : withNested;
+  }
+  return { ...ns, nested };
+}
+
 let root: protobuf.Root | undefined;
 
 /** `onnx.ModelProto`, built from the descriptor on first use. */
 export function modelProtoType(): protobuf.Type {
-  root ??= protobuf.Root.fromJSON(ONNX_SCHEMA);
+  root ??= protobuf.Root.fromJSON(asProto2(ONNX_SCHEMA));
   return root.lookupType('onnx.ModelProto');
 }
 

@@ -56,7 +56,14 @@ export function toOnnxModel(graph: Graph, weights: Weights, options: ToOnnxOptio
     (LOWERINGS[node.op] as (n: typeof node, c: LowerContext) => void)(node, ctx);
   }
   // Outputs in the IR's layout, under the graph's output names.
-  for (const output of prepared.graph.outputs) writer.nodeTo('Identity', [values.nhwc(output.node)], output.name);
+  for (const output of prepared.graph.outputs) {
+    const source = values.nhwc(output.node);
+    if (source === output.name) continue; // a graph input that is also an output
+    if (info.inputs.includes(output.name)) {
+      throw new GraphError(`output "${output.name}" has the name of a graph input but another value; ONNX names each value once`, { node: output.node });
+    }
+    writer.nodeTo('Identity', [source], output.name);
+  }
 
   return {
     ir_version: irVersionFor(opset),
