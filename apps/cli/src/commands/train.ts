@@ -84,7 +84,9 @@ export const trainCommand = defineCommand({
     const out = path.resolve(flags.out ?? './fashion-mnist-run');
     const checkpointDir = path.join(out, 'checkpoint');
     if (flags.resume && flags.force) throw new UsageError('mobilenet-kit train: --resume and --force contradict each other (continue, or start over)', 'train');
-    if ((await checkpointExists(checkpointDir)) && !flags.resume) {
+    const hasCheckpoint = await checkpointExists(checkpointDir);
+    if (flags.resume && !hasCheckpoint) io.stdout.write(`no checkpoint in ${checkpointDir}: --resume starts a new run\n`);
+    if (hasCheckpoint && !flags.resume) {
       if (!flags.force) throw new UsageError(`mobilenet-kit train: ${checkpointDir} holds a checkpoint; pass --resume to continue it, --force to start over, or choose another --out`, 'train');
       await rm(checkpointDir, { recursive: true, force: true });
     }
