@@ -1,0 +1,134 @@
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { DEFAULT_FACE_MARGIN, FACE_API_DISTANCE_THRESHOLD, FaceMatcher } from '@mobilenet-kit/face';
+import { BACKEND_FLAG } from '../classification-support';
+import { defineCommand, type FlagSpec } from '../command';
+import { booleanFlag, numberFlag } from '../flags';
+import { EXIT_FAILURE, EXIT_OK } from '../io';
+import { UsageError } from '../usage-error';
+import { FACE_API_DIR_FLAG, FACE_MODEL_FLAG, type FaceModels, MARGIN_FLAG, MIN_SCORE_FLAG, embedFile, loadFaceModels } from './embed';
+
+const pathFlag = (valueName: string, description: string): FlagSpec<string> => ({
+  type: 'string',
+  valueName,
+  description,
+  parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
+});
+
+interface GalleryResult {
+  readonly matcher: FaceMatcher;
+  /** Gallery images that gave no reference (unreadable, or no face). */
+  readonly skipped: readonly string[];
+}
+
+/**
+ * A folder with one subfolder per person (its name is the label), each
+ * holding photos: the best-scoring face of each photo becomes a reference
+ * descriptor of that person.
+ */
+async function galleryFromFolder(models: FaceModels, dir: string, threshold: number, options: { minScore: number; margin: number }): Promise<GalleryResult> {
+  const people = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  if (people.length === 0) throw new Error(`--gallery ${dir}: no subfolders; expected one folder per person holding their photos, or a FaceMatcher JSON file`);
+  const matcher = new FaceMatcher([], { threshold, dimensions: models.embedder.dimensions });
+  const skipped: string[] = [];
+  for (const person of people) {
+    const files = (await readdir(path.join(dir, person), { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.')).map((e) => path.join(dir, person, e.name)).sort();
+    for (const file of files) {
+      const report = await embedFile(models, file, options);
+      if ('error' in report) skipped.push(`${report.error}`);
+      else if (report.faces.length === 0) skipped.push(`${file}: no face found`);
+      else matcher.add(person, report.faces[0]!.descriptor);
+    }
+  }
+  if (matcher.size === 0) throw new Error(`--gallery ${dir}: no face found in any photo of ${people.join(', ')}`);
+  return { matcher, skipped };
+}
+
+async function loadGallery(models: FaceModels, gallery: string, threshold: number | undefined, options: { minScore: number; margin: number }): Promise<GalleryResult> {
+  let info;
+  try {
+    info = await stat(gallery);
+  } catch (error) {
+    throw new Error(`--gallery ${gallery}: cannot read it (${(error as Error).message})`);
+  }
+  if (info.isDirectory()) return galleryFromFolder(models, gallery, threshold ?? FACE_API_DISTANCE_THRESHOLD, options);
+  const loaded = FaceMatcher.fromJSON(await readFile(gallery, 'utf8'), gallery);
+  if (loaded.dimensions !== models.embedder.dimensions) {
+    throw new Error(`${gallery}: the gallery holds ${loaded.dimensions}-d descriptors, but the model gives ${models.embedder.dimensions}-d ones (made with another model?)`);
+  }
+  const matcher = threshold === undefined ? loaded : FaceMatcher.fromJSON({ ...loaded.toJSON(), threshold });
+  return { matcher, skipped: [] };
+}
+
+export const matchCommand = defineCommand({
+  name: 'match',
+  summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)',
+  description: [
+    'Builds a FaceMatcher from --gallery: a folder with one subfolder per person (the subfolder name is the label;',
+    'the best face of each photo is a reference), or a JSON file written by --save-gallery or FaceMatcher.toJSON()',
+    "(face-api's FaceMatcher JSON is read too). Then finds the faces in each image, embeds them (--model) and prints",
+    'for each face the label of the nearest reference, or "unknown" when its euclidean distance is not below',
+    `--threshold (default ${FACE_API_DISTANCE_THRESHOLD}, face-api's for its own descriptors; a student's threshold should be measured).`,
+    'A gallery file that is not valid JSON or holds vectors of the wrong length is an error naming the place.',
+  ].join('\n'),
+  positionals: [{ name: 'images', description: 'image files to match (none: only build, and with --save-gallery save, the gallery)', variadic: true, optional: true }],
+  flags: {
+    gallery: pathFlag('PATH', 'a folder of per-person subfolders of photos, or a FaceMatcher JSON file (required)'),
+    backend: BACKEND_FLAG,
+    model: FACE_MODEL_FLAG,
+    threshold: numberFlag({ valueName: 'D', description: 'largest euclidean distance that still names a face', allowed: 'a number > 0', default: `${FACE_API_DISTANCE_THRESHOLD}, or the gallery file's`, min: 0, exclusiveMin: true }),
+    'min-score': MIN_SCORE_FLAG,
+    margin: MARGIN_FLAG,
+    'save-gallery': pathFlag('FILE', 'write the gallery (labels and reference descriptors) as FaceMatcher JSON'),
+    json: booleanFlag('print { model, gallery, images: [{ file, faces: [{ box, score, label, distance }] } or { file, error }] } as JSON'),
+    'face-api-dir': FACE_API_DIR_FLAG,
+  },
+  examples: ['mobilenet-kit match --gallery people/ group.jpg', 'mobilenet-kit match --gallery people/ --save-gallery people.json', 'mobilenet-kit match --gallery people.json a.jpg b.jpg --json'],
+  async run({ flags, positionals }, io) {
+    if (flags.gallery === undefined) throw new UsageError('--gallery is required: a folder of per-person subfolders, or a FaceMatcher JSON file', 'match');
+    const options = { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN };
+    let models: FaceModels;
+    try {
+      models = await loadFaceModels(flags.backend ?? 'wasm', flags.model ?? 'teacher', flags['face-api-dir']);
+    } catch (error) {
+      io.stderr.write(`mobilenet-kit match: ${(error as Error).message}\n`);
+      return EXIT_FAILURE;
+    }
+    let failed = 0;
+    try {
+      let gallery: GalleryResult;
+      try {
+        gallery = await loadGallery(models, flags.gallery, flags.threshold, options);
+      } catch (error) {
+        io.stderr.write(`mobilenet-kit match: ${(error as Error).message}\n`);
+        return EXIT_FAILURE;
+      }
+      const { matcher } = gallery;
+      for (const s of gallery.skipped) io.stderr.write(`mobilenet-kit match: gallery: skipped ${s}\n`);
+      if (flags['save-gallery'] !== undefined) await writeFile(flags['save-gallery'], `${JSON.stringify(matcher)}\n`);
+      const summary = `gallery: ${matcher.labelNames.length} people, ${matcher.size} reference faces, threshold ${matcher.threshold}`;
+      if (!flags.json) io.stdout.write(`model: ${models.model}\n${summary}\n`);
+      const images = [];
+      for (const file of positionals) {
+        const report = await embedFile(models, file, options);
+        if ('error' in report) {
+          failed++;
+          io.stderr.write(`mobilenet-kit match: ${report.error}\n`);
+          images.push(report);
+          continue;
+        }
+        const faces = report.faces.map((f) => ({ box: f.box, score: f.score, ...matcher.match(f.descriptor) }));
+        images.push({ file, faces: faces.map(({ box, score, label, distance }) => ({ box, score, label, distance })) });
+        if (flags.json) continue;
+        io.stdout.write(`\n${file}: ${faces.length} face${faces.length === 1 ? '' : 's'}\n`);
+        for (const f of faces) {
+          io.stdout.write(`  ${f.label.padEnd(16)} distance ${f.distance.toFixed(3)}  box ${f.box.x.toFixed(0)},${f.box.y.toFixed(0)} ${f.box.width.toFixed(0)}×${f.box.height.toFixed(0)}  score ${f.score.toFixed(3)}\n`);
+        }
+      }
+      if (flags.json) io.stdout.write(`${JSON.stringify({ model: models.model, gallery: { people: matcher.labelNames, references: matcher.size, threshold: matcher.threshold }, images })}\n`);
+    } finally {
+      models.dispose();
+    }
+    return failed ? EXIT_FAILURE : EXIT_OK;
+  },
+});
