@@ -4,7 +4,6 @@ import { embedCommand } from './embed';
 import { matchCommand } from './match';
 import { classifyCommand } from './classify';
 import { evaluateCommand } from './evaluate';
-import { exportCommand } from './export';
 import { paperCommand } from './paper';
 import { summaryCommand } from './summary';
 import { trainCommand } from './train';
