@@ -6,16 +6,18 @@ import type { PackedPackage } from './pack';
 import type { WorkspacePackage } from './workspace';
 
 /**
- * The peer dependencies of the packed packages, pinned to the versions the
- * workspace tests against (resolved from each package's own node_modules);
- * a peer the workspace does not have keeps its declared range.
+ * The required peer dependencies of the packed packages, pinned to the
+ * versions the workspace tests against (resolved from each package's own
+ * node_modules); a peer the workspace does not have keeps its declared range.
+ * Optional peers are left out, as npm leaves them out for a user: a package
+ * must import without them.
  */
 export function peerVersions(packages: readonly WorkspacePackage[]): Record<string, string> {
   const peers: Record<string, string> = {};
   for (const pkg of packages) {
     const require = createRequire(path.join(pkg.dir, 'package.json'));
     for (const [peer, range] of Object.entries(pkg.manifest.peerDependencies ?? {})) {
-      if (peers[peer]) continue;
+      if (peers[peer] || pkg.manifest.peerDependenciesMeta?.[peer]?.optional) continue;
       try {
         peers[peer] = (require(`${peer}/package.json`) as { version: string }).version;
       } catch {

@@ -2,11 +2,14 @@ import { builtinModules } from 'node:module';
 import type { PackageManifest } from './workspace';
 
 // import … from 'x' / export … from 'x', import 'x', import('x'), require('x'): the forms tsup emits.
+// `from` must follow whitespace, `}` or `*`, a specifier holds no whitespace, and a side-effect import
+// is a statement of its own line, so that prose in strings ("from", "x"; 'copied from' + …) is not read
+// as an import.
 const SPECIFIER_PATTERNS = [
-  /\bfrom\s*["']([^"'\n]+)["']/g,
-  /(?:^|[;}\s])import\s*["']([^"'\n]+)["']/gm,
-  /\bimport\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
-  /\brequire\s*\(\s*["']([^"'\n]+)["']\s*\)/g,
+  /(?:^|[\s}*])from\s*(?:"([^"\s]+)"|'([^'\s]+)')/gm,
+  /^\s*import\s*(?:"([^"\s]+)"|'([^'\s]+)')\s*;?\s*$/gm,
+  /\bimport\s*\(\s*(?:"([^"\s]+)"|'([^'\s]+)')\s*\)/g,
+  /\brequire\s*\(\s*(?:"([^"\s]+)"|'([^'\s]+)')\s*\)/g,
 ];
 
 const BUILTINS = new Set(builtinModules);
@@ -25,7 +28,7 @@ export function importedPackages(code: string): string[] {
   const found = new Set<string>();
   for (const pattern of SPECIFIER_PATTERNS) {
     for (const match of code.matchAll(pattern)) {
-      const specifier = match[1] ?? '';
+      const specifier = match[1] ?? match[2] ?? '';
       if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) continue;
       if (/^[a-z]+:/i.test(specifier)) continue; // data:, file:, http: URLs
       const name = packageOfSpecifier(specifier);
@@ -42,7 +45,7 @@ export function importedPackages(code: string): string[] {
  * workspace, or next to other packages in one node_modules, such an import
  * still resolves; for a user who installs this package alone, it does not.
  */
-export function undeclaredImports(manifest: PackageManifest & { optionalDependencies?: Readonly<Record<string, string>> }, files: readonly { path: string; code: string }[]): Record<string, string[]> {
+export function undeclaredImports(manifest: PackageManifest, files: readonly { path: string; code: string }[]): Record<string, string[]> {
   const declared = new Set([
     manifest.name,
     ...Object.keys(manifest.dependencies ?? {}),

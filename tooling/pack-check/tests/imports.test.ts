@@ -17,6 +17,16 @@ describe('importedPackages', () => {
     expect(importedPackages(code)).toEqual(['@scope/one', 'five', 'four', 'three', 'two']);
   });
 
+  it('does not read the word "from" or "import" inside strings as an import', () => {
+    const code = [
+      'checkKnownOptions(where, options, ["dimensions", "from", "scope"]);',
+      'throw new Error("from", name, `the backbone has no output`);',
+      'console.log("you may import \'x\' later");',
+      "const text = 'copied from' + ' elsewhere';",
+    ].join('\n');
+    expect(importedPackages(code)).toEqual([]);
+  });
+
   it('reads package names out of deep specifiers', () => {
     expect(packageOfSpecifier('@tensorflow/tfjs-core/dist/ops')).toBe('@tensorflow/tfjs-core');
     expect(packageOfSpecifier('lodash/fp')).toBe('lodash');
@@ -33,7 +43,7 @@ describe('undeclaredImports', () => {
       optionalDependencies: { opt: '1' },
     };
     const files = [
-      { path: 'dist/index.js', code: 'import "dep"; import "peer"; import "opt"; import "@scope/me/sub"; import "phantom";' },
+      { path: 'dist/index.js', code: ['import "dep";', 'import "peer";', 'import "opt";', 'import "@scope/me/sub";', 'import "phantom";'].join('\n') },
       { path: 'dist/ok.cjs', code: 'require("dep")' },
     ];
     expect(undeclaredImports(manifest, files)).toEqual({ 'dist/index.js': ['phantom'] });
