@@ -4,9 +4,10 @@ import { embedCommand } from './embed';
 import { matchCommand } from './match';
 import { classifyCommand } from './classify';
 import { evaluateCommand } from './evaluate';
+import { exportCommand } from './export';
 import { paperCommand } from './paper';
 import { summaryCommand } from './summary';
 import { trainCommand } from './train';
 
 /** Every `mobilenet-kit` command, in the order the help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly Command[] = [summaryCommand, paperCommand, detectCommand, trainCommand, evaluateCommand, classifyCommand, embedCommand, matchCommand];
+export const COMMANDS: readonly Command[] = [summaryCommand, paperCommand, detectCommand, trainCommand, evaluateCommand, classifyCommand, embedCommand, matchCommand, exportCommand];

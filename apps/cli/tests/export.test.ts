@@ -1,0 +1,86 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
+import { GraphBuilder, type HostTensor } from '@mobilenet-kit/core';
+import { saveModel } from '@mobilenet-kit/core/node';
+import { runReference } from '@mobilenet-kit/core/reference';
+import { decodeOnnx } from '@mobilenet-kit/onnx';
+import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'cli-export-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Runs the file in onnxruntime-node and returns the largest difference from the reference interpreter. */
+async function worstDifference(file: string, expected: Record<string, HostTensor>, inputs: Record<string, HostTensor>): Promise<number> {
+  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });
+  const feeds = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, new ort.Tensor('float32', v.data, [...v.shape])]));
+  const out = await session.run(feeds);
+  await session.release();
+  let worst = 0;
+  for (const [name, e] of Object.entries(expected)) {
+    expect([...out[name]!.dims]).toEqual([...e.shape]);
+    const a = out[name]!.data as Float32Array;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - e.data[i]!));
+  }
+  return worst;
+}
+
+describe('mobilenet-kit export', () => {
+  it('--alpha 0.25 --resolution 128: an ONNX file that computes what the IR computes (within 1e-4), written atomically', async () => {
+    const out = path.join(dir, 'm.onnx');
+    const r = await runCli(['export', '--alpha', '0.25', '--resolution', '128', '--format', 'onnx', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote .*m\.onnx: 0\.25 MobileNet-128, seed 0 as ONNX opset 13 \(NCHW inside\), \d+\.\d MB/);
+    expect(r.stdout).toContain('input  input [?, 128, 128, 3]');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const graph = mobilenetV1({ alpha: 0.25, resolution: 128 });
+    const weights = initializeWeights(graph, { seed: 0 });
+    const input = { shape: [2, 128, 128, 3], data: Float32Array.from({ length: 2 * 128 * 128 * 3 }, (_, i) => Math.sin(i * 0.37)) };
+    const expected = runReference(graph, weights, { input });
+    expect(await worstDifference(out, expected, { input })).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('a model folder, with --opset and --layout', async () => {
+    const b = new GraphBuilder('tiny');
+    const c = b.add('conv', 'conv2d', [b.input('image', [null, 9, 9, 3])], { filters: 4, kernelSize: [3, 3], strides: [2, 2], padding: 'same' });
+    const n = b.add('bn', 'batchNorm', [c], { epsilon: 1e-3 });
+    b.output(b.add('emb', 'l2Normalize', [b.add('pool', 'globalAvgPool', [b.add('relu', 'activation', [n], { fn: 'relu6' })], {})], { axis: -1, epsilon: 1e-12 }), 'embedding');
+    const graph = b.build();
+    const weights = initializeWeights(graph, { seed: 5 });
+    await saveModel(path.join(dir, 'tiny'), graph, weights);
+    const out = path.join(dir, 'tiny.onnx');
+    const r = await runCli(['export', path.join(dir, 'tiny'), '--out', out, '--opset', '18', '--layout', 'nhwc']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const model = decodeOnnx(readFileSync(out));
+    expect(model.opset_import[0]!.version).toBe(18);
+    expect(model.graph.output.map((o) => o.name)).toEqual(['embedding']);
+    const image = { shape: [1, 9, 9, 3], data: Float32Array.from({ length: 243 }, (_, i) => Math.cos(i)) };
+    expect(await worstDifference(out, runReference(graph, weights, { image }), { image })).toBeLessThanOrEqual(1e-4);
+  });
+
+  it.each([
+    [['export', '--alpha', '0.25'], /--out FILE is required/],
+    [['export', '--alpha', '0.25', '--out', '/nonexistent-folder/x.onnx'], /the folder of --out \/nonexistent-folder\/x\.onnx .* does not exist/],
+    [['export', 'some-dir', '--alpha', '0.5', '--out', 'x.onnx'], /give a model folder or model flags, not both \(got some-dir and --alpha\)/],
+    [['export', '--opset', '23', '--out', 'x.onnx'], /--opset must be an integer from 11 to 22, got 23/],
+    [['export', '--opset', '10', '--out', 'x.onnx'], /opset/],
+    [['export', '--format', 'tflite', '--out', 'x.onnx'], /tflite/],
+  ])('usage errors exit 2 before any work: %j', async (argv, message) => {
+    const r = await runCli(argv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('a model folder that cannot be read exits 1 naming the file, and leaves no file behind', async () => {
+    const out = path.join(dir, 'missing.onnx');
+    const r = await runCli(['export', path.join(dir, 'no-such-model'), '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no-such-model/);
+    expect(readdirSync(dir)).not.toContain('missing.onnx');
+  });
+});
