@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { type DetectOptions, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
-import { BACKEND_FLAG, startBackend } from '../classification-support';
+import { DETECT_BACKEND_FLAG, startDetectBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -50,7 +50,7 @@ export const detectCommand = defineCommand({
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)', variadic: true }],
   flags: {
-    backend: BACKEND_FLAG,
+    backend: DETECT_BACKEND_FLAG,
     'min-score': unitIntervalFlag('S', 'keep detections scoring above this', '0.5'),
     iou: unitIntervalFlag('T', 'non-max suppression drops a box overlapping a kept one by this IoU or more', '0.5'),
     'max-results': numberFlag({ valueName: 'N', description: 'most detections per image', allowed: 'an integer ≥ 0', default: '100', integer: true, min: 0 }),
@@ -77,7 +77,7 @@ export const detectCommand = defineCommand({
       }
     }
     try {
-      await startBackend(backendName);
+      await startDetectBackend(backendName);
     } catch (error) {
       io.stderr.write(`mobilenet-kit detect: the ${backendName} backend failed to start: ${(error as Error).message}\n`);
       return EXIT_FAILURE;
@@ -86,7 +86,7 @@ export const detectCommand = defineCommand({
     const loadStart = performance.now();
     // Warm-up runs the network once at load on wasm (a fraction of a second), so that the first image's
     // timings are not the slow first run; on cpu that would cost seconds, so the first image pays it.
-    const detector = await loadFaceDetector({ backend: backendName, modelDir, compileOptions: { warmup: backendName === 'wasm' } });
+    const detector = await loadFaceDetector({ backend: backendName, modelDir, compileOptions: { warmup: backendName !== 'cpu' } });
     const loadMs = performance.now() - loadStart;
     const reports: ImageReport[] = [];
     try {
