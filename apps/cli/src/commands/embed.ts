@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { type Detector, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
 import { type EmbeddedFace, type Embedder, DEFAULT_FACE_MARGIN, detectAndEmbed, loadEmbedderModel, loadFaceApiTeacher } from '@mobilenet-kit/face';
-import { decodeImage, ImageError } from '@mobilenet-kit/image';
+import { decodeImage, ImageError, type RgbImage } from '@mobilenet-kit/image';
 import { BACKEND_FLAG, startBackend } from '../classification-support';
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
@@ -61,7 +61,15 @@ export async function loadFaceModels(backend: 'wasm' | 'cpu', model: string, fac
         ? await loadFaceApiTeacher({ backend, modelDir: dir })
         : await loadEmbedderModel(path.resolve(model), { backend });
     const name = model === 'teacher' ? `teacher (face-api FaceRecognitionNet, ${dir})` : `student ${path.resolve(model)}`;
-    return { detector, embedder, model: name, dispose: () => (embedder.dispose(), detector.dispose()) };
+    return {
+      detector,
+      embedder,
+      model: name,
+      dispose: () => {
+        embedder.dispose();
+        detector.dispose();
+      },
+    };
   } catch (error) {
     detector.dispose();
     throw error;
@@ -72,7 +80,7 @@ export type FaceFileReport = { readonly file: string; readonly width: number; re
 
 /** Decodes one file and embeds its faces; a file that cannot be read gives `{ file, error }`. */
 export async function embedFile(models: FaceModels, file: string, options: { minScore: number; margin: number }): Promise<FaceFileReport> {
-  let image;
+  let image: RgbImage;
   try {
     image = await decodeImage(file);
   } catch (error) {

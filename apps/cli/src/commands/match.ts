@@ -45,7 +45,7 @@ async function galleryFromFolder(models: FaceModels, dir: string, threshold: num
 }
 
 async function loadGallery(models: FaceModels, gallery: string, threshold: number | undefined, options: { minScore: number; margin: number }): Promise<GalleryResult> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(gallery);
   } catch (error) {

@@ -1,0 +1,8 @@
+import { expectReadmeExamplesToPass } from '@mobilenet-kit/readme-examples';
+import { expect, it } from 'vitest';
+import { PACKAGE_DIR } from './helpers';
+
+it("runs the README's examples against the built package", async () => {
+  const results = await expectReadmeExamplesToPass(PACKAGE_DIR);
+  expect(results.length).toBe(3); // detect/embed/match, the teacher as IR, the student
+});
