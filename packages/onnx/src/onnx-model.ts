@@ -67,7 +67,7 @@ export function encodeModel(model: ModelProto): Uint8Array {
  */
 export function decodeOnnx(bytes: Uint8Array): ModelProto {
   const type = modelProtoType();
-  let message;
+  let message: ReturnType<typeof type.decode>;
   try {
     message = type.decode(bytes);
   } catch (e) {
