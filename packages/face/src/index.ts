@@ -40,3 +40,11 @@ export {
   type LabeledDescriptors,
 } from './face-matcher';
 export { detectAndEmbed, type DetectAndEmbedOptions, type EmbeddedFace } from './detect-and-embed';
+export {
+  FACE_AUGMENT_DEFAULTS,
+  applyAugmentation,
+  drawAugmentation,
+  type FaceAugmentOptions,
+  type FaceAugmentation,
+} from './distill/augment';
+export { collectFaceSamples, distillationBatch, seededRandom, splitHeldOut, type DistillationBatch, type FaceSample } from './distill/face-dataset';
