@@ -12,12 +12,13 @@ import { decodeImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BenchImage, benchDetection, type DetectionResult } from './bench-detection';
 import { benchMobileNet, type MobileNetResult } from './bench-mobilenet';
+import { benchOnnxruntimeDetection, benchOnnxruntimeMobileNet, formatOnnxruntimeDetectionTable, formatOnnxruntimeTable, formatOnnxruntimeTargets, type OnnxruntimeMobileNetResult } from './bench-onnxruntime';
 import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 
-const TASKS = ['mobilenet', 'detection', 'all'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'all'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -28,10 +29,12 @@ const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
  */
 const CPU_DETECTION_RUNS = 3;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|all] [--backends cpu,wasm] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|all] [--backends cpu,wasm] [--ort-threads 1,2] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
-  --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api) or all (default)
+  --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
+                bare onnxruntime-node session on the same file; detection on it vs face-api on wasm) or all (default)
+  --ort-threads comma-separated intra-op thread counts for the onnxruntime task (default: 1,2)
   --backends    comma-separated Node backends (default: cpu,wasm)
   --runs        timed runs of each of A and B (default 20; quick 5); detection on cpu: at most ${CPU_DETECTION_RUNS}
   --warmup      untimed runs of each before timing (default 2); detection on cpu: 1
@@ -53,7 +56,7 @@ async function main(): Promise<void> {
   let args: ReturnType<typeof parseArgs<{ options: Record<string, { type: 'string' | 'boolean' }> }>>['values'];
   try {
     args = parseArgs({
-      options: { quick: { type: 'boolean' }, task: { type: 'string' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean' } },
+      options: { quick: { type: 'boolean' }, task: { type: 'string' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, 'ort-threads': { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -133,6 +136,37 @@ async function main(): Promise<void> {
     console.log(formatDetectionTable(results));
     console.log(`\n${formatDetectionTargets(results)}`);
     writeReport('detection', { options: { quick, backends, plans, images: decoded.map((d) => d.name) }, results });
+  }
+
+  if (task === 'onnxruntime' || task === 'all') {
+    const threadCounts = String(args['ort-threads'] ?? '1,2').split(',').filter(Boolean).map((t) => positiveInt('ort-threads', t, 1));
+    const results: OnnxruntimeMobileNetResult[] = [];
+    for (const threads of threadCounts) {
+      for (const config of configs) {
+        process.stderr.write(`onnxruntime ${threads} thread(s) MobileNet ${configLabel(config)}: ${warmup} warm-up + ${runs} runs each… `);
+        const r = await benchOnnxruntimeMobileNet(config, { warmup, runs, seed: 1, threads });
+        process.stderr.write(`ours ${r.ours.median.toFixed(2)} ms, bare session ${r.bare.median.toFixed(2)} ms (${(100 * r.overhead).toFixed(1)}%)\n`);
+        results.push(r);
+      }
+    }
+    console.log("\nMobileNet v1 on 'onnxruntime', median ms. A = our backend (compile → model.run), B = a bare onnxruntime-node");
+    console.log('InferenceSession on the same exported bytes and session options, alternated in one process; then the NCHW');
+    console.log('and NHWC exports, both bare, alternated.\n');
+    console.log(formatOnnxruntimeTable(results));
+    console.log(`\n${formatOnnxruntimeTargets(results)}`);
+    // face-api runs on tfjs wasm, its fastest Node backend.
+    NODE_BACKENDS.wasm!();
+    const modelDir = faceApiModelDir();
+    const demoDir = path.join(path.dirname(modelDir), 'demo');
+    const images: BenchImage[] = [];
+    for (const name of quick ? SAMPLES.slice(0, 1) : SAMPLES) images.push({ name, image: await decodeImage(path.join(demoDir, name)) });
+    const threads = Math.max(...threadCounts);
+    process.stderr.write(`onnxruntime ${threads} thread(s) face detection on ${images.map((i) => i.name).join(', ')}… `);
+    const detection = await benchOnnxruntimeDetection(images, { warmup, runs, threads, modelDir });
+    process.stderr.write('done\n');
+    console.log(`\nFace detection end to end per photo, median ms: A = ours on 'onnxruntime' (${threads} thread(s)), B = face-api on tfjs wasm (1 thread).\n`);
+    console.log(formatOnnxruntimeDetectionTable(detection));
+    writeReport('onnxruntime', { options: { quick, runs, warmup, threads: threadCounts }, results, detection });
   }
 }
 
