@@ -1,4 +1,4 @@
-import { type Graph, type HostTensor, type Weights } from '@mobilenet-kit/core';
+import type { Graph, HostTensor, Weights } from '@mobilenet-kit/core';
 import { createPrng, randomInputs, randomWeights } from '@mobilenet-kit/core/conformance';
 import { runReference } from '@mobilenet-kit/core/reference';
 import * as ort from 'onnxruntime-node';
