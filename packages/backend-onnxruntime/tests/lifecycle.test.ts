@@ -42,6 +42,13 @@ describe("the 'onnxruntime' backend", () => {
         got[name]!.data.forEach((v, i) => expect(Math.abs(v - expected[name]!.data[i]!)).toBeLessThan(1e-5));
       }
     }
+    // A view into a larger buffer (byteOffset ≠ 0) is read from its own offset.
+    const x = input(1);
+    const big = new Float32Array(x.data.length + 7);
+    big.set(x.data, 7);
+    const viewed = await model.run({ image: { shape: x.shape, data: big.subarray(7) } });
+    const direct = await model.run({ image: x });
+    expect([...viewed.probabilities!.data]).toEqual([...direct.probabilities!.data]);
     model.dispose();
     await expect(model.run({ image: input(1) })).rejects.toThrow(/disposed/);
     model.dispose(); // twice is harmless
