@@ -54,7 +54,7 @@ function pads(ctx: LowerContext, node: AnyNode, kernel: readonly [number, number
   return [top, left, bottom, right];
 }
 
-/** The IR's last axis, normalized. */
+/** An IR axis that may count from the end, as a non-negative one. */
 function normalizeAxis(axis: number, rank: number): number {
   return axis < 0 ? rank + axis : axis;
 }
