@@ -56,6 +56,9 @@ log "pnpm install --frozen-lockfile"
 # confirmModulesPurge=false: never ask (there may be no terminal) before recreating node_modules.
 pnpm install --frozen-lockfile --config.confirmModulesPurge=false </dev/null
 
+log "test photographs (skimage astronaut.png, chelsea.png from the Debian package)"
+bash tooling/fixtures/fetch-skimage.sh </dev/null
+
 log "pnpm build"
 pnpm build </dev/null
 
