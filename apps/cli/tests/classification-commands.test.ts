@@ -103,7 +103,7 @@ describe('mobilenet-kit train fashion-mnist', () => {
     const missing = await runCli(['classify', path.join(out, 'model'), path.join(dir, 'nope.png')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.png');
-  });
+  }, 600_000);
 });
 
 describe('a training run killed mid-epoch', () => {
@@ -147,7 +147,8 @@ describe('a training run killed mid-epoch', () => {
     expect((await loadModel(path.join(out, 'model'))).graph.name).toBe('mobilenet_0.25_32_classifier');
     // No temporary or set-aside folder is left behind.
     expect((await readdir(out)).filter((e) => e.startsWith('.'))).toEqual([]);
-  });
+    // Seconds alone; generous for a machine busy with other work.
+  }, 600_000);
 });
 
 describe('progress line', () => {
