@@ -41,7 +41,8 @@ function changed(a: Weights, b: Weights, name: string): boolean {
   return !Buffer.from(a.get(name)!.data.buffer).equals(Buffer.from(b.get(name)!.data.buffer));
 }
 
-describe('trainClassifier', () => {
+// Each run takes seconds alone; the timeouts leave room for a machine busy with other work.
+describe('trainClassifier', { timeout: 600_000 }, () => {
   let straight: Awaited<ReturnType<typeof trainClassifier>>;
 
   it('learns an easy task, reports every epoch, and leaves no tensor behind', async () => {
