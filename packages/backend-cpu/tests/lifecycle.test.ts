@@ -1,8 +1,9 @@
 import { GraphBuilder, type Weights } from '@mobilenet-kit/core';
+import { createPrng } from '@mobilenet-kit/core/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '../src/index';
-import { mobileNetWithLogits, random, randomImage } from './helpers/models';
+import { mobileNetWithLogits, randomImage } from './helpers/models';
 
 /** A small graph with every kind of parameterized op plus a residual add. */
 function smallGraph() {
@@ -17,7 +18,7 @@ function smallGraph() {
   const fc = b.add('fc', 'dense', [pool], { units: 3, useBias: true });
   b.output(b.add('probs', 'activation', [fc], { fn: 'softmax' }));
   const graph = b.build();
-  const rnd = random(5);
+  const rnd = createPrng(5).next;
   const weights: Weights = new Map(
     [
       ['conv/kernel', [3, 3, 3, 4]],

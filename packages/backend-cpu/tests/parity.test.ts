@@ -1,9 +1,10 @@
 import { toLayersModel } from '@mobilenet-kit/backend-tfjs';
+import { maxAbsDiff } from '@mobilenet-kit/core/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuBackend } from '../src/index';
-import { maxAbsDiff, mobileNetWithLogits, randomImage } from './helpers/models';
+import { mobileNetWithLogits, randomImage } from './helpers/models';
 
 /**
  * Our lowering against an independent implementation of the same model:

@@ -1,8 +1,9 @@
 import { GraphBuilder, OP_NAMES } from '@mobilenet-kit/core';
+import { maxAbsDiff } from '@mobilenet-kit/core/conformance';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
 import { toLayersModel } from '../src/index';
-import { maxAbsDiff, randomInput, randomWeights, testBackend, tf } from './helpers/setup';
+import { randomInput, randomWeights, testBackend, tf } from './helpers/setup';
 
 /** One graph that uses every op of the IR. */
 function everyOpGraph() {

@@ -1,10 +1,10 @@
 import { createTfjsBackend } from '@mobilenet-kit/backend-tfjs';
+import { conformanceCases, maxAbsDiff } from '@mobilenet-kit/core/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { conformanceCases } from '@mobilenet-kit/core/conformance';
 import { describe, expect, it } from 'vitest';
 import { registerWasmBackend, wasmBackend } from '../src/index';
-import { maxAbsDiff, mobileNetWithLogits, randomImage } from './helpers/models';
+import { mobileNetWithLogits, randomImage } from './helpers/models';
 
 // Its own file (process): tfjs starts its wasm module once per process, here the threaded build.
 it('threads: 2 in Node starts tfjs\'s threaded build, reports 2 threads and computes what tfjs cpu computes', async () => {

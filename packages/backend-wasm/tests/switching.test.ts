@@ -1,9 +1,10 @@
 import { createTfjsBackend } from '@mobilenet-kit/backend-tfjs';
+import { maxAbsDiff } from '@mobilenet-kit/core/conformance';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { expect, it } from 'vitest';
 import { wasmBackend } from '../src/index';
-import { maxAbsDiff, mobileNetWithLogits, randomImage } from './helpers/models';
+import { mobileNetWithLogits, randomImage } from './helpers/models';
 
 // tfjs has one global backend: models on 'wasm' and on 'cpu' that run at the same time must each run on their own.
 it('models on wasm and on tfjs cpu, run interleaved, give the results they give alone', async () => {
