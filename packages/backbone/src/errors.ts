@@ -1,31 +1,15 @@
-/** Formats a value for an error message so that the bad value is quoted exactly (NaN, Infinity, strings in quotes). */
-export function formatValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
-  if (value === null || value === undefined || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'symbol') return value.toString();
-  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
-  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
+import { formatValue, OptionError } from '@mobilenet-kit/core';
+
+export { formatValue };
 
 /**
  * An option of a backbone builder that cannot be used as given. The message
  * names the option, quotes the value and says what is allowed; the same facts
  * are fields.
  */
-export class BackboneOptionError extends Error {
-  constructor(
-    readonly option: string,
-    readonly value: unknown,
-    readonly allowed: string,
-    readonly where = 'mobilenetV1',
-  ) {
-    super(`${where}: option "${option}" = ${formatValue(value)} is not allowed; ${allowed}`);
+export class BackboneOptionError extends OptionError {
+  constructor(option: string, value: unknown, allowed: string, where = 'mobilenetV1') {
+    super(where, option, value, allowed);
     this.name = 'BackboneOptionError';
   }
 }

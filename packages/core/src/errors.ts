@@ -59,3 +59,36 @@ export class ModelFormatError extends Error {
 export function formatShape(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
 }
+
+/** Formats a value for an error message so that the bad value is quoted exactly (NaN, Infinity, strings in quotes). */
+export function formatValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value === null || value === undefined || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'symbol') return value.toString();
+  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
+  if (Array.isArray(value)) return `[${value.map(formatValue).join(', ')}]`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * An option of a builder or function that cannot be used as given. The
+ * message names the function and the option, quotes the value and says what
+ * is allowed; the same facts are fields. Packages subclass it to give the
+ * error their own name.
+ */
+export class OptionError extends Error {
+  constructor(
+    readonly where: string,
+    readonly option: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`${where}: option "${option}" = ${formatValue(value)} is not allowed; ${allowed}`);
+    this.name = 'OptionError';
+  }
+}

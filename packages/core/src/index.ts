@@ -1,5 +1,5 @@
 export * from './types';
-export { GraphError, ModelFormatError, formatShape } from './errors';
+export { GraphError, ModelFormatError, OptionError, formatShape, formatValue } from './errors';
 export { OPS, OP_NAMES, isOpName, samePadding, type OpDef } from './ops';
 export { analyzeGraph, inferNode, paramSpecs, consumers, type GraphInfo } from './graph';
 export { GraphBuilder } from './graph-builder';

@@ -1,18 +1,13 @@
-import { formatValue } from '@mobilenet-kit/backbone';
+import { OptionError } from '@mobilenet-kit/core';
 
 /**
  * An option of a detection builder or of `detect()` that cannot be used as
  * given: the message names the function and the option, quotes the value and
  * says what is allowed.
  */
-export class DetectionOptionError extends Error {
-  constructor(
-    readonly where: string,
-    readonly option: string,
-    readonly value: unknown,
-    readonly allowed: string,
-  ) {
-    super(`${where}: option "${option}" = ${formatValue(value)} is not allowed; ${allowed}`);
+export class DetectionOptionError extends OptionError {
+  constructor(where: string, option: string, value: unknown, allowed: string) {
+    super(where, option, value, allowed);
     this.name = 'DetectionOptionError';
   }
 }
