@@ -50,5 +50,6 @@ export {
   mapFaceApiSsdWeights,
   type ImportedFaceApiSsd,
 } from './face-api/import-weights';
-export { findFaceApiModelDir, loadFaceDetector, type LoadFaceDetectorOptions } from './face-api/load-face-detector';
+export { findFaceApiModelDir, readFaceApiManifest, type FaceApiManifestFile, type FaceApiModelNeed } from './face-api/face-api-model-dir';
+export { loadFaceDetector, type LoadFaceDetectorOptions } from './face-api/load-face-detector';
 export { DetectionOptionError, WeightImportError } from './errors';

@@ -20,28 +20,12 @@ export interface LoadFaceApiTeacherOptions {
  */
 export async function loadFaceApiTeacher(options: LoadFaceApiTeacherOptions): Promise<Embedder> {
   if (!options || typeof options.backend !== 'string') throw new Error('loadFaceApiTeacher: options.backend is required (e.g. "wasm" or "cpu", registered with core)');
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
-  let modelDir = options.modelDir;
-  if (!modelDir) {
-    const { findFaceApiModelDir } = await import('@mobilenet-kit/detection');
-    modelDir = await findFaceApiModelDir();
-  }
-  const manifestPath = path.join(modelDir, FACE_API_RECOGNITION_MANIFEST);
-  let text: string;
-  try {
-    text = await fs.readFile(manifestPath, 'utf8');
-  } catch (e) {
-    throw new Error(`loadFaceApiTeacher: cannot read ${manifestPath} (${(e as Error).message}); modelDir must hold face-api's ${FACE_API_RECOGNITION_MANIFEST} and its .bin`, { cause: e });
-  }
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(text);
-  } catch (e) {
-    throw new Error(`loadFaceApiTeacher: ${manifestPath} is not valid JSON (${(e as Error).message})`, { cause: e });
-  }
-  const dir = modelDir;
-  const imported = await importFaceApiRecognitionWeights(manifest, (shard) => fs.readFile(path.join(dir, shard)), manifestPath);
+  const { findFaceApiModelDir, readFaceApiManifest } = await import('@mobilenet-kit/detection');
+  const modelDir =
+    options.modelDir ??
+    (await findFaceApiModelDir({ caller: 'loadFaceApiTeacher', weights: "face-api's recognition weights", files: `${FACE_API_RECOGNITION_MANIFEST} and its .bin` }));
+  const { manifest, manifestPath, readShard } = await readFaceApiManifest('loadFaceApiTeacher', modelDir, FACE_API_RECOGNITION_MANIFEST);
+  const imported = await importFaceApiRecognitionWeights(manifest, readShard, manifestPath);
   return createEmbedder(imported.graph, imported.weights, {
     backend: options.backend,
     normalize: { meanRgb: FACE_API_RECOGNITION_MEAN_RGB, divisor: FACE_API_RECOGNITION_DIVISOR },
