@@ -5,7 +5,7 @@ import { compile, graphCost } from '@mobilenet-kit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { alternateAB } from './ab-runner';
-import { type BenchConfig, configLabel } from './configs';
+import { type BenchConfig, benchInput, configLabel } from './configs';
 import { PeakMemory } from './memory';
 import type { Timing } from './stats';
 
@@ -63,9 +63,7 @@ export async function benchMobileNet(backend: string, config: BenchConfig, optio
   const layersBuildMs = performance.now() - t0;
 
   const inputName = model.inputs[0]!.name;
-  const shape = [config.batch, config.resolution, config.resolution, 3];
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 12.9898) * 0.9;
+  const { shape, data } = benchInput(config);
 
   const runOurs = async () => {
     await model.run({ [inputName]: { shape, data } });

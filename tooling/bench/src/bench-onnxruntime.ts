@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { alternateAB } from './ab-runner';
 import type { BenchImage } from './bench-detection';
-import { type BenchConfig, configLabel } from './configs';
+import { type BenchConfig, benchInput, configLabel } from './configs';
 import { faceApiOnTfjs } from './face-api-on-tfjs';
 import type { Timing } from './stats';
 
@@ -75,9 +75,7 @@ export async function benchOnnxruntimeMobileNet(config: BenchConfig, options: On
   };
 
   const inputName = model.inputs[0]!.name;
-  const shape = [config.batch, config.resolution, config.resolution, 3];
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 12.9898) * 0.9;
+  const { shape, data } = benchInput(config);
   const runOurs = async () => {
     await model.run({ [inputName]: { shape, data } });
   };

@@ -18,3 +18,14 @@ export const FULL_CONFIGS: readonly BenchConfig[] = [
 
 /** `--quick`: the headline configuration only. */
 export const QUICK_CONFIGS: readonly BenchConfig[] = [{ alpha: 1, resolution: 224, batch: 1 }];
+
+/**
+ * The input batch a configuration is timed on: NHWC, values in [-0.9, 0.9]
+ * from a fixed formula, so every run and every engine sees the same numbers.
+ */
+export function benchInput(config: BenchConfig): { shape: number[]; data: Float32Array } {
+  const shape = [config.batch, config.resolution, config.resolution, 3];
+  const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < data.length; i++) data[i] = Math.sin(i * 12.9898) * 0.9;
+  return { shape, data };
+}
