@@ -1,14 +1,13 @@
 import { type BackendInfo, type CompileOptions, type CompiledModel, type Graph, type Weights, analyzeGraph, compile } from '@mobilenet-kit/core';
-import { type Normalization, type RgbImage, preprocess, resizeBilinear } from '@mobilenet-kit/image';
+import { type Normalization, type RgbImage, preprocess, rgbImageProblem } from '@mobilenet-kit/image';
 import { EMBEDDING_OUTPUT } from './embedding-head';
 import { FaceOptionError, checkKnownOptions } from './errors';
 
 /**
  * How a face crop's pixels become the network's input: one of image's
- * normalizations, or face-api's recognition-net normalization
- * `(x − meanRgb) / divisor`, rounded step by step to float32 as tfjs does.
+ * normalizations, face-api's recognition-net `{ meanRgb, divisor }` included.
  */
-export type EmbedderNormalization = Normalization | { readonly meanRgb: readonly [number, number, number]; readonly divisor: number };
+export type EmbedderNormalization = Normalization;
 
 export interface EmbedderOptions {
   /** Backend name in core's registry (`cpu`, `wasm`, …); required. */
@@ -39,32 +38,10 @@ function isMeanRgb(n: EmbedderNormalization): n is { meanRgb: readonly [number, 
 }
 
 function checkCrop(crop: RgbImage, index: number): void {
-  const ok =
-    crop !== null &&
-    typeof crop === 'object' &&
-    Number.isInteger(crop.width) &&
-    Number.isInteger(crop.height) &&
-    crop.width > 0 &&
-    crop.height > 0 &&
-    crop.data instanceof Uint8Array &&
-    crop.data.length === crop.width * crop.height * 3;
-  if (!ok) {
-    const described = crop && typeof crop === 'object' ? `${crop.width}×${crop.height} with ${(crop.data as Uint8Array | undefined)?.length} bytes` : String(crop);
-    throw new FaceOptionError('embed', `crops[${index}]`, described, 'expected an RgbImage { width, height, data: Uint8Array of width·height·3 } with width, height ≥ 1');
+  const problem = rgbImageProblem(crop);
+  if (problem !== undefined) {
+    throw new FaceOptionError('embed', `crops[${index}]`, problem, 'expected an RgbImage { width, height, data: Uint8Array of width·height·3 } with width, height ≥ 1');
   }
-}
-
-/** `(x − mean) / divisor` per channel, each step rounded to float32 (tfjs: sub then div). */
-function meanRgbInput(crops: readonly RgbImage[], size: number, meanRgb: readonly number[], divisor: number): Float32Array {
-  const f = Math.fround;
-  const mean = meanRgb.map(f);
-  const perImage = size * size * 3;
-  const out = new Float32Array(crops.length * perImage);
-  crops.forEach((crop, i) => {
-    const resized = crop.width === size && crop.height === size ? Float32Array.from(crop.data) : resizeBilinear(crop, size, size).data;
-    for (let j = 0; j < perImage; j++) out[i * perImage + j] = f(f(resized[j]! - mean[j % 3]!) / divisor);
-  });
-  return out;
 }
 
 /**
@@ -99,8 +76,6 @@ export async function createEmbedder(graph: Graph, weights: Weights, options: Em
   const dimensions = outShape[1];
   const size = height;
   const l2 = options.l2Normalize ?? false;
-  const meanRgb = isMeanRgb(normalize) ? normalize : null;
-  const imageNormalization = isMeanRgb(normalize) ? null : (normalize as Normalization);
 
   const model: CompiledModel = await compile(graph, weights, { ...options.compileOptions, backend: options.backend });
   let disposed = false;
@@ -113,9 +88,7 @@ export async function createEmbedder(graph: Graph, weights: Weights, options: Em
       const list: readonly RgbImage[] = Array.isArray(crops) ? crops : [crops as RgbImage];
       if (list.length === 0) return [];
       list.forEach(checkCrop);
-      const data = meanRgb
-        ? meanRgbInput(list, size, meanRgb.meanRgb, meanRgb.divisor)
-        : preprocess(list, { size, resize: 'stretch', normalize: imageNormalization! }).input.data;
+      const data = preprocess(list, { size, resize: 'stretch', normalize }).input.data;
       const result = await model.run({ [inputName]: { shape: [list.length, size, size, 3], data } });
       const values = result[EMBEDDING_OUTPUT]!.data as Float32Array;
       return list.map((_, i) => {

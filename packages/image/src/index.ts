@@ -3,6 +3,7 @@ export { ImageError, DEFAULT_MAX_PIXELS } from './errors';
 export { decodeImage } from './decode';
 export { resizeBilinear } from './resize-bilinear';
 export { preprocess } from './preprocess';
+export { rgbImageProblem } from './rgb-image-problem';
 export type { PreprocessOptions, PreprocessResult } from './preprocess';
 export type { Normalization } from './normalize';
 export { RESIZE_MODES, clipBox } from './transform';

@@ -1,6 +1,7 @@
 import type { HostTensor } from '@mobilenet-kit/core';
 import { type Normalization, normalizeInPlace } from './normalize';
 import { checkTargetSize, resampleBilinear } from './resize-bilinear';
+import { rgbImageProblem } from './rgb-image-problem';
 import { type ImageTransform, type ResizeMode, planInputLayout } from './transform';
 import type { RgbImage } from './types';
 
@@ -55,17 +56,6 @@ function resolveSize(size: PreprocessOptions['size']): [number, number] {
 }
 
 function checkRgbImage(image: RgbImage, index: number): void {
-  const ok =
-    image !== null &&
-    typeof image === 'object' &&
-    Number.isInteger(image.width) &&
-    Number.isInteger(image.height) &&
-    image.width > 0 &&
-    image.height > 0 &&
-    image.data instanceof Uint8Array &&
-    image.data.length === image.width * image.height * 3;
-  if (!ok) {
-    const described = image && typeof image === 'object' ? `${image.width}×${image.height} with ${image.data?.length} bytes` : String(image);
-    throw new RangeError(`preprocess: image ${index} is not an RgbImage (${described}); decode it with decodeImage() first`);
-  }
+  const problem = rgbImageProblem(image);
+  if (problem !== undefined) throw new RangeError(`preprocess: image ${index} is not an RgbImage (${problem}); decode it with decodeImage() first`);
 }
