@@ -6,10 +6,7 @@ import { OptionError } from '@mobilenet-kit/core';
  * says what is allowed.
  */
 export class DetectionOptionError extends OptionError {
-  constructor(where: string, option: string, value: unknown, allowed: string) {
-    super(where, option, value, allowed);
-    this.name = 'DetectionOptionError';
-  }
+  override name = 'DetectionOptionError';
 }
 
 /** A pretrained weights file that does not fit the graph it is imported into. */

@@ -6,10 +6,7 @@ import { OptionError } from '@mobilenet-kit/core';
  * is allowed.
  */
 export class FaceOptionError extends OptionError {
-  constructor(where: string, option: string, value: unknown, allowed: string) {
-    super(where, option, value, allowed);
-    this.name = 'FaceOptionError';
-  }
+  override name = 'FaceOptionError';
 }
 
 /** A weights file (face-api's recognition net, a detector to initialize from) that does not fit the graph. */
