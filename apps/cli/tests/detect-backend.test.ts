@@ -23,14 +23,41 @@ vi.mock('@mobilenet-kit/backend-wasm', async (importOriginal) => {
   };
 });
 
+// And onnxruntime-node missing, for the default's first choice.
+vi.mock('@mobilenet-kit/backend-onnxruntime', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@mobilenet-kit/backend-onnxruntime')>();
+  return {
+    ...actual,
+    registerOnnxruntimeBackend: () => ({
+      name: 'onnxruntime',
+      supports: () => true,
+      init: async () => {
+        throw new Error('onnxruntime-node is not installed');
+      },
+      compile: async () => {
+        throw new Error('compile must not be reached');
+      },
+    }),
+  };
+});
+
 const require = createRequire(import.meta.url);
 const SAMPLE1 = path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo', 'sample1.jpg');
 
 describe('mobilenet-kit detect with a backend that fails to start', () => {
   it('exits 1 naming the backend and why, and detects nothing (no fallback)', async () => {
-    const r = await runCli(['detect', SAMPLE1, '--json']);
+    const r = await runCli(['detect', SAMPLE1, '--backend', 'wasm', '--json']);
     expect(r.code).toBe(EXIT_FAILURE);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('mobilenet-kit detect: the wasm backend failed to start: cannot read tfjs-backend-wasm-simd.wasm (ENOENT)\n');
+  });
+});
+
+describe('mobilenet-kit detect without --backend, when no backend can start', () => {
+  it('exits 1 saying what the default tried', async () => {
+    const r = await runCli(['detect', SAMPLE1, '--json']);
+    expect(r.code).toBe(EXIT_FAILURE);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^mobilenet-kit detect: no backend could start: onnxruntime could not start: onnxruntime-node is not installed; then wasm, the default's second choice, failed to start: cannot read tfjs-backend-wasm-simd\.wasm \(ENOENT\)\n$/);
   });
 });

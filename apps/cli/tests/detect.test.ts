@@ -70,7 +70,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
 
   it('prints a table per image, the backend and the stage timings, and writes the annotated PNG atomically', async () => {
     const out = path.join(dir, 'out');
-    const r = await runCli(['detect', SAMPLE1, '--out', out]);
+    const r = await runCli(['detect', SAMPLE1, '--backend', 'wasm', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(EXIT_OK);
     expect(r.stdout).toMatch(/^backend: wasm \(tfjs backend wasm, simd (true|false), threads 1\)$/m);
@@ -93,7 +93,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
   });
 
   it('--json: the backend, the options and per image its size, detections in original pixels and timings', async () => {
-    const r = await runCli(['detect', SAMPLE1, '--json']);
+    const r = await runCli(['detect', SAMPLE1, '--backend', 'wasm', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(EXIT_OK);
     json = JSON.parse(r.stdout) as JsonOutput;
@@ -113,7 +113,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
   });
 
   it('--min-score and --max-results reach the detector', async () => {
-    const r = await runCli(['detect', SAMPLE1, '--json', '--max-results', '1', '--min-score', '0.9', '--iou', '0.3']);
+    const r = await runCli(['detect', SAMPLE1, '--backend', 'wasm', '--json', '--max-results', '1', '--min-score', '0.9', '--iou', '0.3']);
     expect(r.code).toBe(EXIT_OK);
     const out = JSON.parse(r.stdout) as JsonOutput;
     expect(out.options).toEqual({ minScore: 0.9, iouThreshold: 0.3, maxResults: 1 });
@@ -124,7 +124,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
 
   it('bad files get one error each and exit 1; the good files are still processed', async () => {
     const missing = path.join(dir, 'missing.jpg');
-    const r = await runCli(['detect', notAnImage, SAMPLE1, truncated, missing, tiny, sixteenBit, '--json', '--out', path.join(dir, 'mixed')]);
+    const r = await runCli(['detect', notAnImage, SAMPLE1, truncated, missing, tiny, sixteenBit, '--backend', 'wasm', '--json', '--out', path.join(dir, 'mixed')]);
     expect(r.code).toBe(EXIT_FAILURE);
     const out = JSON.parse(r.stdout) as JsonOutput;
     expect(out.images.map((i) => i.file)).toEqual([notAnImage, SAMPLE1, truncated, missing, tiny, sixteenBit]);
@@ -142,7 +142,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
   });
 
   it('the text output counts the failures', async () => {
-    const r = await runCli(['detect', notAnImage, tiny]);
+    const r = await runCli(['detect', notAnImage, tiny, '--backend', 'wasm']);
     expect(r.code).toBe(EXIT_FAILURE);
     expect(r.stdout).toContain('tiny.png: 1×1, 0 detections');
     expect(r.stdout).toContain('1 of 2 images processed, 0 detections; 1 failed (see above)');
@@ -152,7 +152,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
 
 describe('mobilenet-kit detect on cpu', () => {
   it('--backend cpu runs on tfjs-backend-cpu and finds the same faces as wasm', async () => {
-    const [cpu, wasm] = [await runCli(['detect', SAMPLE1, '--json', '--backend', 'cpu']), await runCli(['detect', SAMPLE1, '--json'])];
+    const [cpu, wasm] = [await runCli(['detect', SAMPLE1, '--json', '--backend', 'cpu']), await runCli(['detect', SAMPLE1, '--json', '--backend', 'wasm'])];
     expect(cpu.code).toBe(EXIT_OK);
     const a = JSON.parse(cpu.stdout) as JsonOutput;
     const b = JSON.parse(wasm.stdout) as JsonOutput;
@@ -175,7 +175,7 @@ describe('mobilenet-kit detect errors', () => {
     [['detect', SAMPLE1, '--min-score', '1.5'], '--min-score "1.5" is not allowed; --min-score takes a number from 0 to 1'],
     [['detect', SAMPLE1, '--iou', 'high'], '--iou "high" is not allowed'],
     [['detect', SAMPLE1, '--max-results', '2.5'], '--max-results "2.5" is not allowed; --max-results takes an integer ≥ 0'],
-    [['detect', SAMPLE1, '--backend', 'webgpu'], '--backend "webgpu" is not allowed; --backend takes one of wasm, cpu'],
+    [['detect', SAMPLE1, '--backend', 'webgpu'], '--backend "webgpu" is not allowed; --backend takes one of wasm, cpu, onnxruntime'],
     [['detect', '--json'], 'missing <images>'],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const r = await runCli(argv);

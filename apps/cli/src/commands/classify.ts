@@ -1,7 +1,7 @@
 import { classify } from '@mobilenet-kit/classification';
 import { loadClassifier } from '@mobilenet-kit/classification/node';
 import { decodeImage } from '@mobilenet-kit/image';
-import { BACKEND_FLAG, startBackend } from '../classification-support';
+import { INFERENCE_BACKEND_FLAG, startDetectBackend } from '../detect-backends';
 import { defineCommand } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
 import { formatPercent } from '../format/numbers';
@@ -21,14 +21,14 @@ export const classifyCommand = defineCommand({
   ],
   flags: {
     'top-k': numberFlag({ valueName: 'K', description: 'classes per image', allowed: 'an integer ≥ 1', default: '3', integer: true, min: 1 }),
-    backend: BACKEND_FLAG,
+    backend: INFERENCE_BACKEND_FLAG,
     json: booleanFlag('print [{ image, predictions: [{ label, index, probability }] }] as JSON'),
   },
   examples: ['mobilenet-kit classify run1/model shirt.png boot.jpg', 'mobilenet-kit classify run1/model shirt.png --top-k 5 --json'],
   async run({ flags, positionals }, io) {
     const [modelDir, ...files] = positionals as [string, ...string[]];
     const backend = flags.backend ?? 'wasm';
-    await startBackend(backend);
+    await startDetectBackend(backend);
     const classifier = await loadClassifier(modelDir, { backend });
     try {
       const images = [];

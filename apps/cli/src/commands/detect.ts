@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { type DetectOptions, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
-import { DETECT_BACKEND_FLAG, startDetectBackend } from '../detect-backends';
+import { DETECT_BACKEND_FLAG, type DetectBackend, startDefaultDetectBackend, startDetectBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -46,7 +46,10 @@ export const detectCommand = defineCommand({
     "the image's own pixels, score and label, then which backend ran and the time of each stage (decode, preprocess,",
     'network, box decoding + NMS). --out writes each image with its boxes and scores drawn as <out>/<name>.png',
     '(written atomically). A file that cannot be read is reported and skipped; the others are still processed,',
-    'and the exit code is then 1. A backend that cannot start is an error: there is no fallback to another one.',
+    'and the exit code is then 1.',
+    'Without --backend, detect runs on onnxruntime when onnxruntime-node (an optional dependency) loads and starts,',
+    'else on wasm; the backend line (and --json\'s backend.default) says which ran and why. A backend named with',
+    '--backend that cannot start is an error: it is never replaced by another one.',
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)', variadic: true }],
   flags: {
@@ -62,9 +65,9 @@ export const detectCommand = defineCommand({
     'mobilenet-kit detect photo.jpg',
     'mobilenet-kit detect *.jpg --out annotated --min-score 0.3',
     'mobilenet-kit detect group.png --backend cpu --json',
+    'mobilenet-kit detect photo.jpg --backend wasm',
   ],
   async run({ flags, positionals }, io) {
-    const backendName = flags.backend ?? 'wasm';
     const options: Required<DetectOptions> = { minScore: flags['min-score'] ?? 0.5, iouThreshold: flags.iou ?? 0.5, maxResults: flags['max-results'] ?? 100 };
     // The output folder first: a bad --out fails before the model loads.
     const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
@@ -76,10 +79,15 @@ export const detectCommand = defineCommand({
         return EXIT_FAILURE;
       }
     }
+    let backendName: DetectBackend;
+    // Why the default chose this backend; undefined when --backend named it.
+    let defaultReason: string | undefined;
     try {
-      await startDetectBackend(backendName);
+      if (flags.backend !== undefined) await startDetectBackend((backendName = flags.backend));
+      else ({ name: backendName, reason: defaultReason } = await startDefaultDetectBackend());
     } catch (error) {
-      io.stderr.write(`mobilenet-kit detect: the ${backendName} backend failed to start: ${(error as Error).message}\n`);
+      const which = flags.backend !== undefined ? `the ${flags.backend} backend failed to start` : 'no backend could start';
+      io.stderr.write(`mobilenet-kit detect: ${which}: ${(error as Error).message}\n`);
       return EXIT_FAILURE;
     }
     const modelDir = path.resolve(flags['model-dir'] ?? (await defaultModelDir()));
@@ -91,7 +99,7 @@ export const detectCommand = defineCommand({
     const reports: ImageReport[] = [];
     try {
       const outputs = outDir !== undefined ? outputPaths(positionals, outDir) : undefined;
-      if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}\nface detector: SSD MobileNetV1 (face-api weights in ${modelDir}), loaded in ${loadMs.toFixed(0)} ms\n`);
+      if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}${defaultReason !== undefined ? `; default: ${defaultReason}` : ''}\nface detector: SSD MobileNetV1 (face-api weights in ${modelDir}), loaded in ${loadMs.toFixed(0)} ms\n`);
       for (const [i, file] of positionals.entries()) {
         const report = await detectFile(detector, file, options, outputs?.[i]);
         reports.push(report);
@@ -103,7 +111,7 @@ export const detectCommand = defineCommand({
     }
     const failed = reports.filter((r) => 'error' in r).length;
     if (flags.json) {
-      io.stdout.write(`${JSON.stringify({ backend: detector.backend, modelDir, loadMs, options, images: reports }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ backend: { ...detector.backend, ...(defaultReason !== undefined ? { default: defaultReason } : {}) }, modelDir, loadMs, options, images: reports }, null, 2)}\n`);
     } else {
       const ok = reports.length - failed;
       const faces = reports.reduce((n, r) => n + ('detections' in r ? r.detections.length : 0), 0);

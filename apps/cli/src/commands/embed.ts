@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type Detector, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
 import { type EmbeddedFace, type Embedder, DEFAULT_FACE_MARGIN, detectAndEmbed, loadEmbedderModel, loadFaceApiTeacher } from '@mobilenet-kit/face';
 import { decodeImage, ImageError, type RgbImage } from '@mobilenet-kit/image';
-import { BACKEND_FLAG, startBackend } from '../classification-support';
+import { type DetectBackend, INFERENCE_BACKEND_FLAG, startDetectBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -51,8 +51,8 @@ export interface FaceModels {
 }
 
 /** Starts the backend and loads the detector and the embedding network named by --model. */
-export async function loadFaceModels(backend: 'wasm' | 'cpu', model: string, faceApiDir: string | undefined): Promise<FaceModels> {
-  await startBackend(backend);
+export async function loadFaceModels(backend: DetectBackend, model: string, faceApiDir: string | undefined): Promise<FaceModels> {
+  await startDetectBackend(backend);
   const dir = path.resolve(faceApiDir ?? (await defaultFaceApiDir()));
   const detector = await loadFaceDetector({ backend, modelDir: dir });
   try {
@@ -110,7 +110,7 @@ export const embedCommand = defineCommand({
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)', variadic: true }],
   flags: {
-    backend: BACKEND_FLAG,
+    backend: INFERENCE_BACKEND_FLAG,
     model: FACE_MODEL_FLAG,
     'min-score': MIN_SCORE_FLAG,
     margin: MARGIN_FLAG,
