@@ -13,7 +13,7 @@ export const DETECT_BACKEND_FLAG = choiceFlag({
   valueName: 'B',
   description: BACKEND_CHOICES_TEXT,
   choices: DETECT_BACKENDS,
-  default: 'onnxruntime if onnxruntime-node loads and starts, else wasm (the output says which ran and why)',
+  default: 'onnxruntime if onnxruntime-node loads and starts, else wasm; the output says which ran and why',
 });
 
 /** --backend of the other inference-only commands (classify, embed): the same choices, wasm by default. */

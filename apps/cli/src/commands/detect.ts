@@ -58,7 +58,7 @@ export const detectCommand = defineCommand({
     iou: unitIntervalFlag('T', 'non-max suppression drops a box overlapping a kept one by this IoU or more', '0.5'),
     'max-results': numberFlag({ valueName: 'N', description: 'most detections per image', allowed: 'an integer ≥ 0', default: '100', integer: true, min: 0 }),
     out: folderFlag('DIR', 'write each image with its detections drawn to DIR/<name>.png'),
-    json: booleanFlag('print { backend, modelDir, options, images: [{ file, width, height, detections, timings, output } or { file, error }] } as JSON'),
+    json: booleanFlag('print { backend (with default: why, when --backend is not given), modelDir, options, images: [{ file, width, height, detections, timings, output } or { file, error }] } as JSON'),
     'model-dir': folderFlag('DIR', "folder holding face-api's ssd_mobilenetv1_model-weights_manifest.json and .bin", 'model/ of the installed @vladmandic/face-api'),
   },
   examples: [
