@@ -138,3 +138,24 @@ function columnCells(stdout: string, header: string): string[] {
   }
   return rows;
 }
+
+describe('summary --task ssd', () => {
+  it("SSD 300 on MobileNet with 91 classes reproduces the paper's Table 13 row: 1.2B mult-adds, 6.8M params", async () => {
+    const s = await summaryJson('--task', 'ssd', '--classes', '91', '--resolution', '300');
+    expect(s.model.label).toBe('SSD 300 1.0 MobileNet-300');
+    // Table 13 prints one decimal: 1.2B and 6.8M.
+    expect(Math.round(s.totals.multAdds / 1e8) / 10).toBe(1.2);
+    expect(Math.round(s.totals.params / 1e5) / 10).toBe(6.8);
+    const names = s.layers.map((l) => l.name);
+    expect(names).toContain('conv_pw_13');
+    expect(names.some((n) => n.includes('box'))).toBe(true);
+    // The SSD head has no FC layer: the classifier's dense logits are gone.
+    expect(s.byType.dense.multAdds).toBe(0);
+  });
+
+  it('rejects --no-top with --task ssd (the head is built by the task)', async () => {
+    const r = await runCli(['summary', '--task', 'ssd', '--no-top']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--task ssd builds its own head/);
+  });
+});

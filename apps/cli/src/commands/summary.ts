@@ -1,11 +1,31 @@
+import { ssdHead } from '@mobilenet-kit/detection';
+import type { Graph } from '@mobilenet-kit/core';
 import { defineCommand } from '../command';
-import { booleanFlag } from '../flags';
+import { booleanFlag, choiceFlag } from '../flags';
 import { LAYER_TYPE_ROWS } from '../format/layer-types';
 import { formatActivationShape, formatCount, formatInteger, formatPercent } from '../format/numbers';
 import { renderTable } from '../format/table';
 import { EXIT_OK } from '../io';
 import { listModel, type LayerListing, type ModelListing } from '../layer-listing';
 import { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags } from '../model-options';
+import { UsageError } from '../usage-error';
+
+const SUMMARY_TASKS = ['classification', 'ssd'] as const;
+
+/**
+ * The network to list: the classifier of Table 1, or (`--task ssd`) the
+ * backbone without its top under the SSD head of the paper's Table 13
+ * (taps after pointwise 11 and 13, `--classes` object classes).
+ */
+function summaryGraph(task: (typeof SUMMARY_TASKS)[number], options: ReturnType<typeof modelOptionsFromFlags>): { graph: Graph; label: string } {
+  if (task === 'classification') return { graph: buildMobileNet(options, 'summary'), label: modelLabel(options) };
+  if (options.includeTop === false || options.pooling !== undefined) {
+    throw new UsageError('mobilenet-kit summary: --task ssd builds its own head: --no-top and --pooling do not apply', 'summary');
+  }
+  const { classes, ...backboneOptions } = options;
+  const backbone = buildMobileNet({ ...backboneOptions, includeTop: false, taps: ['conv_pw_11', 'conv_pw_13'] }, 'summary');
+  return { graph: ssdHead(backbone, { numClasses: classes ?? 90 }), label: `SSD ${options.resolution ?? 224} ${modelLabel(options)}` };
+}
 
 /** Nodes that Table 1 folds into the conv row above them (Figure 3: conv → BN → ReLU). */
 function foldsIntoPreviousRow(layer: LayerListing): boolean {
@@ -98,21 +118,28 @@ export const summaryCommand = defineCommand({
   ].join('\n'),
   flags: {
     ...MODEL_FLAGS,
+    task: choiceFlag({ valueName: 'T', description: 'the classifier (Table 1) or the SSD detector on the backbone (Table 13; --classes object classes, default 90)', choices: SUMMARY_TASKS, default: 'classification' }),
     all: booleanFlag('list every node, batch norm and ReLU included'),
     json: booleanFlag('print { model, layers, totals, byType } as JSON, with exact integers'),
   },
-  examples: ['mobilenet-kit summary', 'mobilenet-kit summary --alpha 0.5 --resolution 160', 'mobilenet-kit summary --variant shallow --json'],
+  examples: [
+    'mobilenet-kit summary',
+    'mobilenet-kit summary --alpha 0.5 --resolution 160',
+    'mobilenet-kit summary --variant shallow --json',
+    'mobilenet-kit summary --task ssd --classes 91 --resolution 300',
+  ],
   run({ flags }, io) {
     const options = modelOptionsFromFlags(flags);
-    const graph = buildMobileNet(options, 'summary');
+    const task = flags.task ?? 'classification';
+    const { graph, label } = summaryGraph(task, options);
     const listing = listModel(graph);
     if (flags.json) {
-      const output = { model: { name: listing.graph, label: modelLabel(options), options }, layers: listing.layers, totals: listing.totals, byType: listing.byType };
+      const output = { model: { name: listing.graph, label, task, options }, layers: listing.layers, totals: listing.totals, byType: listing.byType };
       io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
       return EXIT_OK;
     }
-    const classes = options.includeTop === false ? 'no top' : `${options.classes ?? 1000} classes`;
-    io.stdout.write(renderListing(listing, `${modelLabel(options)} (graph "${listing.graph}", ${classes})`, flags.all === true));
+    const classes = task === 'ssd' ? `${options.classes ?? 90} object classes` : options.includeTop === false ? 'no top' : `${options.classes ?? 1000} classes`;
+    io.stdout.write(renderListing(listing, `${label} (graph "${listing.graph}", ${classes})`, flags.all === true));
     return EXIT_OK;
   },
 });
