@@ -59,8 +59,32 @@ function normalizeAxis(axis: number, rank: number): number {
   return axis < 0 ? rank + axis : axis;
 }
 
+/**
+ * One ONNX Conv for a conv2d or depthwiseConv2d node whose kernel is already
+ * laid out as ONNX wants it (`[out, in / group, kh, kw]`): explicit TF pads,
+ * the optional bias, then the fused activation under the node's name.
+ */
+function emitConv(
+  ctx: LowerContext,
+  node: Node<'conv2d'> | Node<'depthwiseConv2d'>,
+  kernel: { readonly param: string; readonly dims: readonly number[]; readonly data: Float32Array },
+  group: number,
+): void {
+  const { kernelSize, strides, padding, useBias, activation } = node.attrs;
+  const inputs = [ctx.values.nchw(node.inputs[0]!), ctx.writer.floatInitializer(`${node.name}/${kernel.param}`, kernel.dims, kernel.data)];
+  if (useBias) inputs.push(plainInitializer(ctx, node, 'bias'));
+  const conv = ctx.writer.node('Conv', inputs, activation && activation !== 'linear' ? `${node.name}/conv` : node.name, {
+    kernel_shape: [...kernelSize],
+    strides: [...strides],
+    pads: pads(ctx, node, kernelSize, strides, padding),
+    dilations: [1, 1],
+    group,
+  });
+  ctx.values.setNchw(node.name, activate(ctx, conv, activation, node.name));
+}
+
 const conv2d: Lower<'conv2d'> = (node, ctx) => {
-  const { kernelSize: [kh, kw], strides, padding, filters, useBias, activation } = node.attrs;
+  const { kernelSize: [kh, kw], filters } = node.attrs;
   const k = weight(ctx, node, 'kernel');
   const cin = k.shape[2]!;
   // [kh, kw, in, out] → [out, in, kh, kw]
@@ -69,20 +93,11 @@ const conv2d: Lower<'conv2d'> = (node, ctx) => {
     for (let x = 0; x < kw; x++)
       for (let i = 0; i < cin; i++)
         for (let o = 0; o < filters; o++) oihw[((o * cin + i) * kh + y) * kw + x] = k.data[((y * kw + x) * cin + i) * filters + o]!;
-  const inputs = [ctx.values.nchw(node.inputs[0]!), ctx.writer.floatInitializer(`${node.name}/kernel`, [filters, cin, kh, kw], oihw)];
-  if (useBias) inputs.push(plainInitializer(ctx, node, 'bias'));
-  const conv = ctx.writer.node('Conv', inputs, activation && activation !== 'linear' ? `${node.name}/conv` : node.name, {
-    kernel_shape: [kh, kw],
-    strides: [...strides],
-    pads: pads(ctx, node, [kh, kw], strides, padding),
-    dilations: [1, 1],
-    group: 1,
-  });
-  ctx.values.setNchw(node.name, activate(ctx, conv, activation, node.name));
+  emitConv(ctx, node, { param: 'kernel', dims: [filters, cin, kh, kw], data: oihw }, 1);
 };
 
 const depthwiseConv2d: Lower<'depthwiseConv2d'> = (node, ctx) => {
-  const { kernelSize: [kh, kw], strides, padding, depthMultiplier: m, useBias, activation } = node.attrs;
+  const { kernelSize: [kh, kw], depthMultiplier: m } = node.attrs;
   const k = weight(ctx, node, 'depthwise_kernel');
   const channels = k.shape[2]!;
   // [kh, kw, C, m] → [C·m, 1, kh, kw]: output channel c·m + j is group c's j-th filter, as in the IR.
@@ -91,16 +106,7 @@ const depthwiseConv2d: Lower<'depthwiseConv2d'> = (node, ctx) => {
     for (let x = 0; x < kw; x++)
       for (let c = 0; c < channels; c++)
         for (let j = 0; j < m; j++) w[((c * m + j) * kh + y) * kw + x] = k.data[((y * kw + x) * channels + c) * m + j]!;
-  const inputs = [ctx.values.nchw(node.inputs[0]!), ctx.writer.floatInitializer(`${node.name}/depthwise_kernel`, [channels * m, 1, kh, kw], w)];
-  if (useBias) inputs.push(plainInitializer(ctx, node, 'bias'));
-  const conv = ctx.writer.node('Conv', inputs, activation && activation !== 'linear' ? `${node.name}/conv` : node.name, {
-    kernel_shape: [kh, kw],
-    strides: [...strides],
-    pads: pads(ctx, node, [kh, kw], strides, padding),
-    dilations: [1, 1],
-    group: channels,
-  });
-  ctx.values.setNchw(node.name, activate(ctx, conv, activation, node.name));
+  emitConv(ctx, node, { param: 'depthwise_kernel', dims: [channels * m, 1, kh, kw], data: w }, channels);
 };
 
 const batchNorm: Lower<'batchNorm'> = (node, ctx) => {
