@@ -2,7 +2,8 @@
  * `@mobilenet-kit/classification/training`: training through tfjs-layers
  * (the tfjs namespaces are passed in) and checkpoints on disk. Node only.
  */
-export { registerTrainingKernels, conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './training/gradient-kernels';
+// The gradient kernels live in backend-tfjs (any head that trains needs them); re-exported for existing users.
+export { registerTrainingKernels, conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from '@mobilenet-kit/backend-tfjs/training';
 export { trainClassifier, type BatchProgress, type EpochResult, type TrainClassifierOptions, type TrainResult } from './training/trainer';
 export { TRAIN_DEFAULTS, resolveTrainConfig, type TrainConfig } from './training/config';
 export { RmsProp, RMSPROP_DEFAULTS, type RmsPropSettings, type RmsPropState } from './training/rmsprop';

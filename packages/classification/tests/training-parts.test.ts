@@ -1,7 +1,7 @@
 import { mobilenetV1 } from '@mobilenet-kit/backbone';
 import { classifierHead } from '@mobilenet-kit/classification';
 import { augmentCanvas, learningRateAt, RmsProp, registerTrainingKernels, resolveTrainConfig, shuffledIndices, trainingSegments, validationSplit } from '@mobilenet-kit/classification/training';
-import { registerWasmBackend } from '@mobilenet-kit/backend-wasm';
+import { registerTrainingKernels as registerFromBackend } from '@mobilenet-kit/backend-tfjs/training';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-layers registers the gradients of every tfjs-core op.
@@ -12,59 +12,9 @@ beforeAll(async () => {
   expect(await tf.setBackend('cpu')).toBe(true);
 });
 
-describe('convolution gradient kernels', () => {
-  // [input shape, filter shape, stride, padding]; depthwise cases use the filter's last dim as multiplier.
-  const cases: [number[], number[], number, 'same' | 'valid'][] = [
-    [[2, 9, 9, 4], [3, 3, 4, 5], 2, 'same'],
-    [[2, 8, 8, 4], [1, 1, 4, 6], 1, 'same'],
-    [[1, 7, 7, 3], [3, 3, 3, 2], 1, 'valid'],
-    [[2, 6, 6, 3], [3, 3, 3, 2], 2, 'same'],
-  ];
-  const gradients = () =>
-    cases.map(([xs, ws, s, pad]) =>
-      tf.tidy(() => {
-        const x = tf.randomNormal(xs, 0, 1, 'float32', 1);
-        const w = tf.randomNormal(ws, 0, 1, 'float32', 2);
-        const wd = tf.randomNormal([ws[0]!, ws[1]!, ws[2]!, ws[3]! % 3 || 1], 0, 1, 'float32', 3);
-        const conv = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad))))([x, w]);
-        const dw = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, pad))))([x, wd]);
-        // BN in training mode, as tfjs-layers computes it: moments of x, then batchNorm.
-        const bn = tf.grads((a: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
-          const { mean, variance } = tf.moments(a, [0, 1, 2]);
-          return tf.sum(tf.square(tf.batchNorm(a, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-3)));
-        })([x, tf.randomNormal([xs[3]!], 1, 0.2, 'float32', 4), tf.randomNormal([xs[3]!], 0, 0.2, 'float32', 5)]);
-        return [...conv, ...dw, ...bn].map((t) => t.dataSync() as Float32Array);
-      }),
-    );
-
-  let reference: Float32Array[][];
-  const expectClose = (ours: Float32Array[][], tolerance: number) =>
-    reference.forEach((grads, i) =>
-      grads.forEach((g, j) => {
-        const o = ours[i]![j]!;
-        expect(o.length).toBe(g.length);
-        let scale = 0;
-        for (const v of g) scale = Math.max(scale, Math.abs(v));
-        for (let k = 0; k < g.length; k++) expect(Math.abs(o[k]! - g[k]!), `case ${i}, gradient ${j}, element ${k}`).toBeLessThanOrEqual(tolerance * scale + tolerance);
-      }),
-    );
-
-  it('on wasm (which lacks three of them) equal what tfjs-backend-cpu computes', async () => {
-    reference = gradients();
-    await registerWasmBackend().init?.();
-    expect(await tf.setBackend('wasm')).toBe(true);
-    try {
-      registerTrainingKernels(tf, 'wasm');
-      expectClose(gradients(), 1e-4);
-    } finally {
-      expect(await tf.setBackend('cpu')).toBe(true);
-    }
-  });
-
-  it("equal tfjs-backend-cpu's own kernels (filter and input gradients, strides 1 and 2, same and valid, multipliers 1 and 2) and tfjs's BN gradient", () => {
-    expect(registerTrainingKernels(tf, 'cpu')).toEqual(['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']);
-    expect(registerTrainingKernels(tf, 'cpu')).toEqual([]);
-    expectClose(gradients(), 1e-5);
+describe('gradient kernels (tested in backend-tfjs)', () => {
+  it('are re-exported from @mobilenet-kit/backend-tfjs/training', () => {
+    expect(registerTrainingKernels).toBe(registerFromBackend);
   });
 });
 

@@ -1,0 +1,9 @@
+/**
+ * `@mobilenet-kit/backend-tfjs/training`: what any head needs to train a
+ * MobileNet through tfjs in Node: convolution gradient kernels (tfjs-backend-wasm
+ * lacks three; tfjs-backend-cpu's filter gradient is slow) and a faster BN gradient.
+ */
+export { registerTrainingKernels } from './register-training-kernels';
+export { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './conv-gradients';
+export { convGeometry, convTaps, type ConvGeometry, type ConvTaps } from './conv-geometry';
+export { batchNormGradConfig } from './batch-norm-gradient';
