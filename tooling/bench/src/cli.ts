@@ -86,12 +86,18 @@ async function main(): Promise<void> {
   const configs = quick ? QUICK_CONFIGS : FULL_CONFIGS;
   const outDir = path.resolve(String(args.out ?? 'bench/results'));
 
-  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: os.totalmem() / 2 ** 30, node: process.version, tfjs: tf.version_core };
+  // Load averages at the start and at each write: on this 2-core machine another busy process doubles the
+  // multi-threaded medians, so every results file says how quiet the machine was.
+  const loadAtStart = os.loadavg();
+  const machine = { cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, memoryGiB: os.totalmem() / 2 ** 30, node: process.version, tfjs: tf.version_core, loadAtStart };
+  if (loadAtStart[0]! >= 0.5 * os.cpus().length) {
+    console.error(`note: the 1-minute load average is ${loadAtStart[0]!.toFixed(2)} on ${os.cpus().length} cores: other processes are busy, medians will be noisy`);
+  }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const writeReport = (name: string, report: object) => {
     mkdirSync(outDir, { recursive: true });
     const file = path.join(outDir, `${name}-${stamp}.json`);
-    writeFileSync(`${file}.tmp`, `${JSON.stringify({ date: new Date().toISOString(), machine, ...report }, null, 2)}\n`);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify({ date: new Date().toISOString(), machine: { ...machine, loadAtWrite: os.loadavg() }, ...report }, null, 2)}\n`);
     renameSync(`${file}.tmp`, file);
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   };
