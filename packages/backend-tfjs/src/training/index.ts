@@ -7,3 +7,4 @@ export { registerTrainingKernels } from './register-training-kernels';
 export { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './conv-gradients';
 export { convGeometry, convTaps, type ConvGeometry, type ConvTaps } from './conv-geometry';
 export { batchNormGradConfig } from './batch-norm-gradient';
+export { isPointwise } from './pointwise-gradients';
