@@ -8,7 +8,7 @@ set -euo pipefail
 PNPM_VERSION=10.34.9
 # Debian packages the tests need (test data, a browser). Later issues add to
 # this list, e.g. chromium (WebGL tests), dataset-fashion-mnist (training).
-APT_PACKAGES=(dataset-fashion-mnist)
+APT_PACKAGES=(dataset-fashion-mnist chromium)
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
