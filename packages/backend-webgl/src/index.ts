@@ -1,0 +1,1 @@
+export { registerWebGLBackend, webglBackend, type WebGLBackendOptions, type WebGLTextures } from './webgl-backend';
