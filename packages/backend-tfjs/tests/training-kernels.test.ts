@@ -1,4 +1,4 @@
-import { conv2dBackpropFilter, convGeometry, convTaps, registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
+import { conv2dBackpropFilter, convGeometry, convTaps, rangeGradient, registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
@@ -10,7 +10,7 @@ beforeAll(async () => {
   expect(await tf.setBackend('cpu')).toBe(true);
 });
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'];
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MobilenetKitRangeGradient'];
 
 describe('convolution gradient kernels', () => {
   // [input shape, filter shape, stride, padding]; depthwise cases use the filter's last dim as multiplier.
@@ -35,7 +35,9 @@ describe('convolution gradient kernels', () => {
           const { mean, variance } = tf.moments(a, [0, 1, 2]);
           return tf.sum(tf.square(tf.batchNorm(a, mean, variance, beta as tf.Tensor1D, gamma as tf.Tensor1D, 1e-3)));
         })([x, tf.randomNormal([xs[3]!], 1, 0.2, 'float32', 4), tf.randomNormal([xs[3]!], 0, 0.2, 'float32', 5)]);
-        return [...conv, ...dw, ...bn].map((t) => t.dataSync() as Float32Array);
+        // relu6 as tfjs-layers builds it (Relu, then ClipByValue), on values that cross 0 and 6.
+        const relu6 = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.clipByValue(tf.relu(a), 0, 6), tf.reshape(tf.range(0, a.size), a.shape))))(tf.mul(x, 5));
+        return [...conv, ...dw, ...bn, relu6].map((t) => t.dataSync() as Float32Array);
       }),
     );
 
@@ -68,6 +70,13 @@ describe('convolution gradient kernels', () => {
     expect(registerTrainingKernels(tf, 'cpu')).toEqual(KERNELS);
     expect(registerTrainingKernels(tf, 'cpu')).toEqual([]);
     expectClose(gradients(), 1e-5);
+  });
+
+  it('rangeGradient passes dy inside the range only (Relu: 0 excluded; ClipByValue: both ends included)', () => {
+    const x = Float32Array.from([-1, 0, 3, 6, 7]);
+    const dy = Float32Array.from([1, 2, 3, 4, 5]);
+    expect([...rangeGradient(dy, x, { low: 0, lowInclusive: false, high: Infinity })]).toEqual([0, 0, 3, 4, 5]);
+    expect([...rangeGradient(dy, x, { low: 0, lowInclusive: true, high: 6 })]).toEqual([0, 2, 3, 4, 0]);
   });
 
   it('taps: one per output pixel and filter tap that reads inside the image; unsupported geometry is named', () => {

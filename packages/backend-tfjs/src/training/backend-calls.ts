@@ -13,6 +13,8 @@ type TensorInfo = tfc.TensorInfo;
 
 export interface KernelBackendLike {
   readSync(dataId: unknown): ArrayLike<number>;
+  /** tfjs-backend-wasm: a view of a tensor's memory in the wasm heap. */
+  typedArrayFromHeap?: (t: TensorInfo) => ArrayLike<number>;
   disposeData(dataId: unknown, force?: boolean): boolean;
   makeTensorInfo?: (shape: number[], dtype: string, values: Float32Array) => TensorInfo;
   makeOutput?: (shape: number[], dtype: string, memoryOffset?: number, values?: Float32Array) => TensorInfo;
@@ -27,6 +29,32 @@ export function floatOutput(backend: KernelBackendLike, shape: number[], values:
   if (backend.makeTensorInfo) return backend.makeTensorInfo(shape, 'float32', values);
   if (backend.makeOutput) return backend.makeOutput(shape, 'float32', undefined, values);
   throw new Error('the tfjs backend offers neither makeTensorInfo nor makeOutput');
+}
+
+/**
+ * A kernel computed on the host: `compute(inputs, out)` reads the inputs and
+ * writes every element of `out`, or adds into it (it starts at zero). On
+ * tfjs-backend-wasm the arrays are views of the wasm heap, so nothing is
+ * copied (the views are taken after the output is allocated, since an
+ * allocation can grow the heap and detach older views); elsewhere they are
+ * host copies.
+ */
+export function hostKernel(backend: KernelBackendLike, outShape: number[], inputs: TensorInfo[], compute: (inputs: Float32Array[], out: Float32Array) => void): TensorInfo {
+  const size = outShape.reduce((a, b) => a * b, 1);
+  if (backend.typedArrayFromHeap && backend.makeOutput && inputs.every((t) => t.dtype === 'float32')) {
+    const out = backend.makeOutput(outShape, 'float32');
+    const views = inputs.map((t) => backend.typedArrayFromHeap!(t) as Float32Array);
+    const target = backend.typedArrayFromHeap(out) as Float32Array;
+    target.fill(0);
+    compute(views, target);
+    return out;
+  }
+  const values = new Float32Array(size);
+  compute(
+    inputs.map((t) => readFloats(backend, t)),
+    values,
+  );
+  return floatOutput(backend, outShape, values);
 }
 
 export function viewAs(t: TensorInfo, shape: number[]): TensorInfo {

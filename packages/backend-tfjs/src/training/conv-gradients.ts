@@ -4,14 +4,14 @@ import { type ConvGeometry, convTaps } from './conv-geometry';
  * The three convolution gradients that training a MobileNet needs, as loops
  * over host data. Each walks the same (image, tap) pairs from convTaps and
  * differs only in its channel loop; sums run in the same order as a plain
- * n, oh, ow, kh, kw loop nest.
+ * n, oh, ow, kh, kw loop nest. The result goes to `out` when given (zeroed,
+ * e.g. the output's memory in the wasm heap), else to a new array.
  */
 
 /** dW[kh, kw, ci, co] = Σ x[n, oh·s + kh − pad, ow·s + kw − pad, ci] · dy[n, oh, ow, co]. */
-export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry): Float32Array {
+export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry, dW: Float32Array = new Float32Array(g.filterHeight * g.filterWidth * g.inChannels * g.outChannels)): Float32Array {
   const { inChannels: Ci, outChannels: Co } = g;
   const { count, inPixel, outPixel, tap } = convTaps(g);
-  const dW = new Float32Array(g.filterHeight * g.filterWidth * Ci * Co);
   const inPixels = g.inHeight * g.inWidth;
   const outPixels = g.outHeight * g.outWidth;
   for (let n = 0; n < g.batch; n++) {
@@ -32,11 +32,10 @@ export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvG
 }
 
 /** dW[kh, kw, c, m] = Σ x[n, ih, iw, c] · dy[n, oh, ow, c·M + m]. */
-export function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry, multiplier: number): Float32Array {
+export function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, g: ConvGeometry, multiplier: number, dW: Float32Array = new Float32Array(g.filterHeight * g.filterWidth * g.inChannels * multiplier)): Float32Array {
   const C = g.inChannels;
   const Co = C * multiplier;
   const { count, inPixel, outPixel, tap } = convTaps(g);
-  const dW = new Float32Array(g.filterHeight * g.filterWidth * Co);
   const inPixels = g.inHeight * g.inWidth;
   const outPixels = g.outHeight * g.outWidth;
   for (let n = 0; n < g.batch; n++) {
@@ -58,13 +57,12 @@ export function depthwiseBackpropFilter(x: Float32Array, dy: Float32Array, g: Co
 }
 
 /** dx[n, ih, iw, c] = Σ w[kh, kw, c, m] · dy[n, oh, ow, c·M + m] over the outputs that read (ih, iw). */
-export function depthwiseBackpropInput(dy: Float32Array, w: Float32Array, g: ConvGeometry, multiplier: number): Float32Array {
+export function depthwiseBackpropInput(dy: Float32Array, w: Float32Array, g: ConvGeometry, multiplier: number, dx: Float32Array = new Float32Array(g.batch * g.inHeight * g.inWidth * g.inChannels)): Float32Array {
   const C = g.inChannels;
   const Co = C * multiplier;
   const { count, inPixel, outPixel, tap } = convTaps(g);
   const inPixels = g.inHeight * g.inWidth;
   const outPixels = g.outHeight * g.outWidth;
-  const dx = new Float32Array(g.batch * inPixels * C);
   for (let n = 0; n < g.batch; n++) {
     for (let t = 0; t < count; t++) {
       const xOff = (n * inPixels + inPixel[t]!) * C;

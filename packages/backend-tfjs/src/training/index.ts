@@ -7,4 +7,5 @@ export { registerTrainingKernels } from './register-training-kernels';
 export { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './conv-gradients';
 export { convGeometry, convTaps, type ConvGeometry, type ConvTaps } from './conv-geometry';
 export { batchNormGradConfig } from './batch-norm-gradient';
+export { activationGradConfigs, rangeGradient, RANGE_GRADIENT_KERNEL } from './activation-gradients';
 export { isPointwise } from './pointwise-gradients';

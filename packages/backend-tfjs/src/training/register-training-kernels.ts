@@ -1,5 +1,6 @@
 import type * as tfc from '@tensorflow/tfjs-core';
-import { floatOutput, type KernelBackendLike, readFloats } from './backend-calls';
+import { hostKernel, type KernelBackendLike } from './backend-calls';
+import { activationGradConfigs, rangeGradientKernel } from './activation-gradients';
 import { batchNormGradConfig } from './batch-norm-gradient';
 import { convGeometry } from './conv-geometry';
 import { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './conv-gradients';
@@ -17,7 +18,9 @@ import { isPointwise, pointwiseFilterGradient, pointwiseInputGradient } from './
  *   Conv2DBackpropFilter took 7.8 s of an 11 s training step of a 0.25
  *   MobileNet-32 (batch 64, tf.profile);
  * - the other convolutions' gradients are loops over host data
- *   (conv-gradients.ts).
+ *   (conv-gradients.ts);
+ * - Relu's and ClipByValue's gradients (relu6) are one host pass each
+ *   instead of seven kernels (activation-gradients.ts).
  *
  * Only NHWC, dilation 1, float32: what MobileNet uses. Anything else throws a
  * clear error naming the kernel and the value, or runs the backend's own kernel.
@@ -48,7 +51,7 @@ function kernelConfigs(tf: Tf, backendName: string): tfc.KernelConfig[] {
         const g = convGeometry(tf, 'Conv2DBackpropFilter', x.shape, filterShape, a.strides as [number, number], 1, a.pad, a.dimRoundingMode, false, a.dataFormat as string);
         const b = backend as unknown as KernelBackendLike;
         if (isPointwise(g) && tf.getKernel('BatchMatMul', backendName) && tf.getKernel('Transpose', backendName)) return pointwiseFilterGradient(tf, backendName, b, x, dy, g, filterShape);
-        return floatOutput(b, filterShape, conv2dBackpropFilter(readFloats(b, x), readFloats(b, dy), g));
+        return hostKernel(b, filterShape, [x, dy], ([xv, dyv], out) => conv2dBackpropFilter(xv!, dyv!, g, out));
       },
     },
     {
@@ -76,7 +79,7 @@ function kernelConfigs(tf: Tf, backendName: string): tfc.KernelConfig[] {
         const filterShape = a.filterShape as number[];
         const g = convGeometry(tf, 'DepthwiseConv2dNativeBackpropFilter', x.shape, filterShape, a.strides as [number, number], a.dilations, a.pad, a.dimRoundingMode, true);
         const b = backend as unknown as KernelBackendLike;
-        return floatOutput(b, filterShape, depthwiseBackpropFilter(readFloats(b, x), readFloats(b, dy), g, filterShape[3]!));
+        return hostKernel(b, filterShape, [x, dy], ([xv, dyv], out) => depthwiseBackpropFilter(xv!, dyv!, g, filterShape[3]!, out));
       },
     },
     {
@@ -88,9 +91,10 @@ function kernelConfigs(tf: Tf, backendName: string): tfc.KernelConfig[] {
         const inputShape = a.inputShape as number[];
         const g = convGeometry(tf, 'DepthwiseConv2dNativeBackpropInput', inputShape, filter.shape, a.strides as [number, number], a.dilations, a.pad, a.dimRoundingMode, true);
         const b = backend as unknown as KernelBackendLike;
-        return floatOutput(b, inputShape, depthwiseBackpropInput(readFloats(b, dy), readFloats(b, filter), g, filter.shape[3]!));
+        return hostKernel(b, inputShape, [dy, filter], ([dyv, wv], out) => depthwiseBackpropInput(dyv!, wv!, g, filter.shape[3]!, out));
       },
     },
+    rangeGradientKernel(backendName),
   ];
 }
 
@@ -99,9 +103,10 @@ const gradientsInstalled = new WeakSet<object>();
 
 /**
  * Registers the convolution gradient kernels for a tfjs backend (replacing
- * tfjs's own; default: the active backend), and
- * the broadcasting BN gradient for the tfjs copy. Idempotent per tfjs copy
- * and backend name. Returns the kernel names it registered (none when they
+ * tfjs's own; default: the active backend) and the kernel that the Relu and
+ * ClipByValue gradients use; registers those two gradients and the
+ * broadcasting BN gradient for the tfjs copy. Idempotent per tfjs copy and
+ * backend name. Returns the kernel names it registered (none when they
  * already were).
  */
 export function registerTrainingKernels(tf: Tf, backendName: string = tf.getBackend()): string[] {
@@ -120,6 +125,7 @@ export function registerTrainingKernels(tf: Tf, backendName: string = tf.getBack
   done.add(backendName);
   if (!gradientsInstalled.has(tf)) {
     tf.registerGradient(batchNormGradConfig(tf));
+    for (const config of activationGradConfigs(tf)) tf.registerGradient(config);
     gradientsInstalled.add(tf);
   }
   return names;
