@@ -1,0 +1,404 @@
+import type { BackendInfo } from '@mobilenet-kit/core';
+import type { Detection, DetectTimings } from '@mobilenet-kit/detection';
+import { type RgbImage, decodeImage } from '@mobilenet-kit/image';
+import type { BackendChoice } from './app-state';
+import { type BackendName, pageUrl } from './backends';
+import { describeBackend, showError } from './backend-display';
+import { afterNextPaint, byId, el, replaceChildren, svg } from './dom';
+import { type DetectorLoad, loadBrowserFaceDetector } from './face-detector';
+import { errorMessage, formatMs } from './format';
+import { SAMPLE_FOLDER, SAMPLE_PHOTOS } from './offline-assets';
+import { type DetectionRecord, testHook } from './test-hook';
+
+/** A still image the user picked: a sample photo or their own file. */
+interface PhotoChoice {
+  /** Names the image in the result's key (`sample1.jpg`, `file:me.png`). */
+  readonly key: string;
+  readonly label: string;
+  readonly displayUrl: string;
+  readonly bytes: () => Promise<Uint8Array>;
+}
+
+interface Stage {
+  readonly label: string;
+  readonly ms: number;
+  /** Shown apart: happens once per backend or image, not on every detection. */
+  readonly once?: boolean;
+}
+
+async function fetchBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function samplePhoto(name: string): PhotoChoice {
+  const url = pageUrl(SAMPLE_FOLDER + name);
+  return { key: name, label: `${name} (face-api demo photo)`, displayUrl: url, bytes: () => fetchBytes(url) };
+}
+
+/**
+ * The face detection tab: pick a sample, a file or the webcam; the chosen
+ * backend runs face-api's SSD MobileNetV1; boxes are drawn over the image
+ * with their scores, and each stage's latency is listed.
+ */
+export class DetectionPanel {
+  readonly #backend: BackendChoice;
+  readonly #detectors = new Map<BackendName, Promise<DetectorLoad>>();
+  /** Load times to show on the next detection of each backend (then forgotten: they happen once). */
+  readonly #freshLoads = new Map<BackendName, Stage[]>();
+  #photo: PhotoChoice | undefined;
+  /** The decoded pixels of `#photo`, how long decoding took, and whether that time was shown yet. */
+  #decoded: { key: string; image: Promise<{ rgb: RgbImage; ms: number; shown: boolean }> } | undefined;
+  #busy = false;
+  #again = false;
+  #webcam: { stream: MediaStream; canvas: HTMLCanvasElement } | undefined;
+  readonly #result = byId('detect-result');
+
+  constructor(backend: BackendChoice) {
+    this.#backend = backend;
+    this.#renderSamples();
+    this.#wireInputs();
+    backend.onChange(() => {
+      if (this.#webcam) return; // the webcam loop picks the new backend up on its next frame
+      if (this.#photo) void this.detect();
+    });
+  }
+
+  /** The software-WebGL retry replaces the webgl backend: forget its failed or old detector. */
+  forgetBackend(backend: BackendName): void {
+    const previous = this.#detectors.get(backend);
+    this.#detectors.delete(backend);
+    previous?.then((load) => load.detector.dispose()).catch(() => undefined);
+  }
+
+  /** Shows a sample photo and detects faces in it. */
+  pickSample(name: string): void {
+    this.#stopWebcam();
+    this.#choosePhoto(samplePhoto(name));
+  }
+
+  #renderSamples(): void {
+    const container = byId('samples');
+    for (const name of SAMPLE_PHOTOS) {
+      const button = el(
+        'button',
+        { type: 'button', class: 'sample', 'data-sample': name, title: name, 'aria-label': `Detect faces in ${name}`, onclick: () => this.pickSample(name) },
+        el('img', { src: pageUrl(SAMPLE_FOLDER + name), alt: '', loading: 'lazy', decoding: 'async' }),
+      );
+      container.append(button);
+    }
+  }
+
+  #wireInputs(): void {
+    const fileInput = byId<HTMLInputElement>('file-input');
+    fileInput.addEventListener('change', () => {
+      const file = fileInput.files?.[0];
+      if (file) this.#chooseFile(file);
+      fileInput.value = '';
+    });
+    const dropTargets = [byId('dropzone'), byId('stage')];
+    for (const target of dropTargets) {
+      target.addEventListener('dragover', (event) => {
+        event.preventDefault();
+        target.classList.add('dragging');
+      });
+      target.addEventListener('dragleave', () => target.classList.remove('dragging'));
+      target.addEventListener('drop', (event) => {
+        event.preventDefault();
+        target.classList.remove('dragging');
+        const file = event.dataTransfer?.files[0];
+        if (file) this.#chooseFile(file);
+      });
+    }
+    byId('detect-button').addEventListener('click', () => {
+      if (this.#webcam) return;
+      if (!this.#photo) this.pickSample(SAMPLE_PHOTOS[0]);
+      else void this.detect();
+    });
+    const minScore = byId<HTMLInputElement>('min-score');
+    minScore.addEventListener('input', () => {
+      byId('min-score-value').textContent = Number(minScore.value).toFixed(2);
+    });
+    minScore.addEventListener('change', () => {
+      if (this.#photo && !this.#webcam) void this.detect();
+    });
+    const webcamButton = byId('webcam-button');
+    if (!navigator.mediaDevices?.getUserMedia) {
+      webcamButton.setAttribute('disabled', '');
+      webcamButton.title = 'This browser gives no camera access here (it needs https or localhost).';
+    }
+    webcamButton.addEventListener('click', () => (this.#webcam ? this.#stopWebcam() : void this.#startWebcam()));
+  }
+
+  #chooseFile(file: File): void {
+    if (!file.type.startsWith('image/') && file.type !== '') {
+      this.#showError('Not an image', `${file.name} is ${file.type}: drop a JPEG, PNG, WebP or GIF.`);
+      return;
+    }
+    this.#stopWebcam();
+    const url = URL.createObjectURL(file);
+    this.#choosePhoto({ key: `file:${file.name}`, label: `${file.name} (${Math.round(file.size / 1024)} KB, your file)`, displayUrl: url, bytes: async () => new Uint8Array(await file.arrayBuffer()) });
+  }
+
+  #choosePhoto(photo: PhotoChoice): void {
+    if (this.#photo?.displayUrl.startsWith('blob:') && this.#photo.displayUrl !== photo.displayUrl) URL.revokeObjectURL(this.#photo.displayUrl);
+    this.#photo = photo;
+    for (const button of document.querySelectorAll<HTMLElement>('.sample')) button.classList.toggle('selected', button.dataset.sample === photo.key);
+    const img = byId<HTMLImageElement>('photo');
+    img.hidden = false;
+    byId('video').hidden = true;
+    img.src = photo.displayUrl;
+    replaceChildren(byId('overlay'));
+    byId('caption').textContent = photo.label;
+    void this.detect();
+  }
+
+  /** Detects faces in the chosen photo; a request while one runs runs once more afterwards, with the latest choices. */
+  async detect(): Promise<void> {
+    if (this.#busy) {
+      this.#again = true;
+      return;
+    }
+    this.#busy = true;
+    try {
+      do {
+        this.#again = false;
+        await this.#detectPhotoOnce();
+      } while (this.#again);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #detector(backend: BackendName): Promise<DetectorLoad> {
+    let load = this.#detectors.get(backend);
+    if (!load) {
+      load = loadBrowserFaceDetector(backend);
+      this.#detectors.set(backend, load);
+      load.then(
+        ({ weightsMs, compileMs }) => {
+          const stages: Stage[] = [];
+          if (weightsMs > 1) stages.push({ label: 'fetch + decode weights', ms: weightsMs, once: true });
+          stages.push({ label: backend === 'webgl' ? 'compile + warm-up (shaders)' : 'compile (upload weights)', ms: compileMs, once: true });
+          this.#freshLoads.set(backend, stages);
+        },
+        () => this.#detectors.delete(backend),
+      );
+    }
+    return load;
+  }
+
+  #decodedPhoto(photo: PhotoChoice): Promise<{ rgb: RgbImage; ms: number; shown: boolean }> {
+    if (this.#decoded?.key !== photo.key || this.#decoded === undefined) {
+      const image = (async () => {
+        const bytes = await photo.bytes();
+        const t0 = performance.now();
+        // createImageBitmap (EXIF orientation applied), then canvas → RGB: @mobilenet-kit/image's browser path.
+        const rgb = await decodeImage(bytes);
+        return { rgb, ms: performance.now() - t0, shown: false };
+      })();
+      this.#decoded = { key: photo.key, image };
+      image.catch(() => {
+        if (this.#decoded?.image === image) this.#decoded = undefined;
+      });
+    }
+    return this.#decoded.image;
+  }
+
+  async #detectPhotoOnce(): Promise<void> {
+    const photo = this.#photo;
+    if (!photo) return;
+    const backend = this.#backend.current;
+    const key = `${photo.key}|${backend}`;
+    this.#setStatus('loading', key);
+    this.#showBusy(this.#detectors.has(backend) ? `Detecting on ${backend}…` : `Loading the detector on ${backend}…`);
+    try {
+      await afterNextPaint();
+      const { detector } = await this.#detector(backend);
+      const decoded = await this.#decodedPhoto(photo);
+      const { rgb } = decoded;
+      this.#setStatus('running', key);
+      this.#showBusy(backend === 'cpu' ? 'Detecting on cpu (plain JavaScript: several seconds)…' : `Detecting on ${backend}…`);
+      await afterNextPaint();
+      const minScore = Number(byId<HTMLInputElement>('min-score').value);
+      const run = await detector.run([rgb], { minScore });
+      const faces = run.detections[0]!;
+      const stages = [...(this.#freshLoads.get(backend) ?? []), ...(decoded.shown ? [] : [{ label: 'decode image (browser)', ms: decoded.ms, once: true }]), ...detectStages(run.timings)];
+      this.#freshLoads.delete(backend);
+      decoded.shown = true;
+      // Stale: the user picked something else meanwhile; the loop in detect() runs again.
+      if (this.#photo !== photo || this.#backend.current !== backend) return;
+      this.#render(rgb, faces, run.backend, stages);
+      this.#record({ key, image: photo.key, backend: run.backend, imageSize: { width: rgb.width, height: rgb.height }, faces: faces.map(plainFace), timings: Object.fromEntries(stages.map((s) => [s.label, s.ms])) });
+    } catch (error) {
+      if (this.#photo !== photo || this.#backend.current !== backend) return;
+      this.#setStatus('error', key);
+      this.#showError(`Detection on ${backend} failed`, errorMessage(error), backend);
+    } finally {
+      this.#hideBusy();
+    }
+  }
+
+  async #startWebcam(): Promise<void> {
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+    } catch (error) {
+      this.#showError('No webcam', `The browser gave no camera: ${errorMessage(error)}. Pick a photo or drop one instead.`);
+      return;
+    }
+    const video = byId<HTMLVideoElement>('video');
+    video.srcObject = stream;
+    await video.play();
+    byId('photo').hidden = true;
+    video.hidden = false;
+    this.#photo = undefined;
+    for (const button of document.querySelectorAll<HTMLElement>('.sample')) button.classList.remove('selected');
+    byId('webcam-button').textContent = 'Stop the webcam';
+    byId('caption').textContent = 'Webcam: detecting continuously';
+    const webcam = { stream, canvas: document.createElement('canvas') };
+    this.#webcam = webcam;
+    void this.#webcamLoop(webcam, video);
+  }
+
+  async #webcamLoop(webcam: { stream: MediaStream; canvas: HTMLCanvasElement }, video: HTMLVideoElement): Promise<void> {
+    while (this.#webcam === webcam) {
+      const backend = this.#backend.current;
+      try {
+        const { detector } = await this.#detector(backend);
+        const { videoWidth: width, videoHeight: height } = video;
+        if (width > 0 && height > 0) {
+          webcam.canvas.width = width;
+          webcam.canvas.height = height;
+          webcam.canvas.getContext('2d')!.drawImage(video, 0, 0);
+          const run = await detector.run([webcam.canvas]);
+          if (this.#webcam !== webcam) break;
+          this.#render({ width, height }, run.detections[0]!, run.backend, [...(this.#freshLoads.get(backend) ?? []), ...detectStages(run.timings)]);
+          this.#freshLoads.delete(backend);
+        }
+      } catch (error) {
+        this.#showError(`Detection on ${backend} failed`, errorMessage(error), backend);
+        this.#stopWebcam();
+        break;
+      }
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+  }
+
+  #stopWebcam(): void {
+    const webcam = this.#webcam;
+    if (!webcam) return;
+    this.#webcam = undefined;
+    for (const track of webcam.stream.getTracks()) track.stop();
+    const video = byId<HTMLVideoElement>('video');
+    video.srcObject = null;
+    byId('webcam-button').textContent = 'Use the webcam';
+    byId('caption').textContent = 'Webcam stopped. Pick a photo, or start it again.';
+    replaceChildren(byId('overlay'));
+  }
+
+  #render(size: { width: number; height: number }, faces: readonly Detection[], backend: BackendInfo, stages: readonly Stage[]): void {
+    byId('detect-error').hidden = true;
+    drawBoxes(byId('overlay') as unknown as SVGSVGElement, size, faces);
+    replaceChildren(byId('ran-on'), ...describeBackend(backend));
+    renderStages(byId('timings'), stages);
+    byId('face-count').textContent = String(faces.length);
+    replaceChildren(
+      byId('faces'),
+      ...faces.map((face, i) =>
+        el(
+          'li',
+          {},
+          el('span', { class: 'face-index' }, i + 1),
+          el('span', { class: 'score' }, face.score.toFixed(3)),
+          el('span', { class: 'box' }, `${Math.round(face.box.width)}×${Math.round(face.box.height)} at (${Math.round(face.box.x)}, ${Math.round(face.box.y)})`),
+        ),
+      ),
+    );
+    if (faces.length === 0) byId('faces').append(el('li', { class: 'muted' }, 'No face above the minimum score.'));
+  }
+
+  #record(record: DetectionRecord): void {
+    this.#result.dataset.detections = JSON.stringify(record.faces);
+    this.#result.dataset.backend = JSON.stringify(record.backend);
+    this.#result.dataset.imageSize = JSON.stringify(record.imageSize);
+    testHook().lastDetection = record;
+    this.#setStatus('done', record.key);
+  }
+
+  #setStatus(status: 'loading' | 'running' | 'done' | 'error', key: string): void {
+    this.#result.dataset.key = key;
+    this.#result.dataset.status = status;
+  }
+
+  #showError(title: string, message: string, backend?: BackendName): void {
+    showError(byId('detect-error'), title, message, backend);
+  }
+
+  #showBusy(text: string): void {
+    byId('busy-text').textContent = text;
+    byId('busy').hidden = false;
+    byId<HTMLButtonElement>('detect-button').disabled = true;
+  }
+
+  #hideBusy(): void {
+    byId('busy').hidden = true;
+    byId<HTMLButtonElement>('detect-button').disabled = false;
+  }
+}
+
+function detectStages(timings: DetectTimings): Stage[] {
+  return [
+    { label: 'preprocess (pad, resize 512², normalize)', ms: timings.preprocess },
+    { label: 'network (SSD MobileNetV1)', ms: timings.network },
+    { label: 'postprocess (decode boxes, NMS)', ms: timings.postprocess },
+  ];
+}
+
+function plainFace(face: Detection): DetectionRecord['faces'][number] {
+  return { x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height, score: face.score };
+}
+
+/** One bar per stage, scaled to the longest; the per-detection total under them. */
+function renderStages(container: HTMLElement, stages: readonly Stage[]): void {
+  const longest = Math.max(...stages.map((s) => s.ms), 1e-6);
+  const perDetection = stages.filter((s) => !s.once).reduce((sum, s) => sum + s.ms, 0);
+  replaceChildren(
+    container,
+    ...stages.map((stage) =>
+      el(
+        'div',
+        { class: `stage-row${stage.once ? ' once' : ''}` },
+        el('span', { class: 'stage-label' }, stage.label),
+        el('span', { class: 'bar' }, el('span', { class: 'fill', style: `width: ${Math.max(1, (100 * stage.ms) / longest).toFixed(1)}%` })),
+        el('span', { class: 'ms' }, formatMs(stage.ms)),
+      ),
+    ),
+    el('div', { class: 'stage-total' }, el('span', {}, 'per detection'), el('strong', {}, formatMs(perDetection))),
+    stages.some((s) => s.once) ? el('p', { class: 'hint' }, 'Dashed bars happen once (first use of a backend, a new image).') : null,
+  );
+}
+
+/** Boxes and score tags in image pixels: the SVG's viewBox is the image, so it scales with it. */
+function drawBoxes(overlay: SVGSVGElement, size: { width: number; height: number }, faces: readonly Detection[]): void {
+  overlay.setAttribute('viewBox', `0 0 ${size.width} ${size.height}`);
+  const stroke = Math.max(2, size.width / 320);
+  const font = Math.max(12, size.width / 55);
+  replaceChildren(
+    overlay,
+    ...faces.map((face) => {
+      const { x, y, width, height } = face.box;
+      const tag = face.score.toFixed(2);
+      const tagWidth = font * 0.62 * tag.length + font * 0.6;
+      const tagY = y - font * 1.35 >= 0 ? y - font * 1.35 : y;
+      return svg(
+        'g',
+        { class: 'face' },
+        svg('rect', { x, y, width, height, 'stroke-width': stroke, class: 'face-box' }),
+        svg('rect', { x: x - stroke / 2, y: tagY, width: tagWidth, height: font * 1.35, class: 'face-tag' }),
+        svg('text', { x: x + font * 0.3, y: tagY + font * 1.02, 'font-size': font, class: 'face-score' }, tag),
+      );
+    }),
+  );
+}
