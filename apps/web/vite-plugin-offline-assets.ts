@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Plugin } from 'vite';
-import { MODEL_FILES, MODEL_FOLDER, SAMPLE_FOLDER, SAMPLE_PHOTOS, WASM_FILES, WASM_FOLDER } from './src/offline-assets';
+import { MODEL_FILES, MODEL_FOLDER, SAMPLE_FOLDER, SAMPLE_PHOTOS, WASM_FILES, WASM_FOLDER } from './src/offline-assets.ts';
 
 interface OfflineAsset {
   /** Path in the served site, relative to its root (`models/…`). */

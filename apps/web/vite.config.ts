@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { offlineAssetsPlugin } from './vite-plugin-offline-assets';
+import { offlineAssetsPlugin } from './vite-plugin-offline-assets.ts';
 
 const appRoot = path.dirname(fileURLToPath(import.meta.url));
 

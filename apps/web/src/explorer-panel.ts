@@ -49,7 +49,7 @@ export class ExplorerPanel {
     byId<HTMLInputElement>('alpha').value = String(ALPHAS.indexOf(model.alpha as (typeof ALPHAS)[number]));
     byId<HTMLInputElement>('resolution').value = String(RESOLUTIONS.indexOf(model.resolution as (typeof RESOLUTIONS)[number]));
     byId('alpha-value').textContent = model.alpha.toFixed(2).replace(/0$/, '');
-    byId('resolution-value').textContent = `${model.resolution}×${model.resolution} (ρ = ${(model.resolution / 224).toFixed(3).replace(/0+$/, '')})`;
+    byId('resolution-value').textContent = `${model.resolution}×${model.resolution} (ρ = ${Number((model.resolution / 224).toFixed(3))})`;
     byId('model-name').textContent = modelName(model.alpha, model.resolution);
     const listing = this.#listing(model);
     this.#renderCards(listing);
@@ -106,7 +106,7 @@ export class ExplorerPanel {
             'button',
             {
               type: 'button',
-              class: `grid-cell${selected ? ' selected' : ''}`,
+              class: `grid-cell${selected ? ' selected' : ''}${heat > 0.5 ? ' dark' : ''}`,
               style: `--heat: ${heat.toFixed(3)}`,
               title: `${modelName(alpha, resolution)}: ${formatInteger(multAdds)} mult-adds`,
               onclick: () => this.select({ alpha, resolution }),
