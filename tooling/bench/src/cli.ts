@@ -12,13 +12,14 @@ import { decodeImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BenchImage, benchDetection, type DetectionResult } from './bench-detection';
 import { benchMobileNet, type MobileNetResult } from './bench-mobilenet';
+import { BROWSER_BACKENDS, benchInBrowser, formatBrowserTable } from './browser-bench';
 import { benchOnnxruntimeDetection, benchOnnxruntimeMobileNet, formatOnnxruntimeDetectionTable, formatOnnxruntimeTable, formatOnnxruntimeTargets, type OnnxruntimeMobileNetResult } from './bench-onnxruntime';
 import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 
-const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'all'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'all', 'browser'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -29,14 +30,16 @@ const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
  */
 const CPU_DETECTION_RUNS = 3;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|all] [--backends cpu,wasm] [--ort-threads 1,2] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
   --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
-                bare onnxruntime-node session on the same file; detection on it vs face-api on wasm) or all (default)
+                bare onnxruntime-node session on the same file; detection on it vs face-api on wasm) or all (default);
+                browser: MobileNet 1.0-224 b1 and the face detector (sample1) in headless Chromium, first run and
+                steady state (not part of all)
   --ort-threads comma-separated intra-op thread counts for the onnxruntime task (default: 1,2)
-  --backends    comma-separated Node backends (default: cpu,wasm)
-  --runs        timed runs of each of A and B (default 20; quick 5); detection on cpu: at most ${CPU_DETECTION_RUNS}
+  --backends    comma-separated Node backends (default: cpu,wasm); for --task browser: ${BROWSER_BACKENDS.join(', ')} (default: webgl,wasm)
+  --runs        timed runs of each of A and B (default 20; quick 5); detection on cpu: at most ${CPU_DETECTION_RUNS}; browser: default 10
   --warmup      untimed runs of each before timing (default 2); detection on cpu: 1
   --out         folder for the JSON results (default: bench/results)`;
 
@@ -73,15 +76,22 @@ async function main(): Promise<void> {
     console.error(`--task must be one of ${TASKS.join(', ')}, got "${task}"`);
     process.exit(2);
   }
-  const backends = String(args.backends ?? 'cpu,wasm').split(',').filter(Boolean);
-  for (const b of backends) {
+  const backends = String(args.backends ?? (task === 'browser' ? 'webgl,wasm' : 'cpu,wasm')).split(',').filter(Boolean);
+  for (const b of task === 'browser' ? [] : backends) {
     if (!NODE_BACKENDS[b]) {
       console.error(`--backends: unknown backend "${b}" (Node backends: ${Object.keys(NODE_BACKENDS).join(', ')})`);
       process.exit(2);
     }
     NODE_BACKENDS[b]!();
   }
-  const runs = positiveInt('runs', args.runs as string | undefined, quick ? 5 : 20);
+  if (task === 'browser') {
+    const unknown = backends.filter((b) => !(BROWSER_BACKENDS as readonly string[]).includes(b));
+    if (unknown.length > 0) {
+      console.error(`--backends: unknown browser backend "${unknown[0]}" (browser backends: ${BROWSER_BACKENDS.join(', ')})`);
+      process.exit(2);
+    }
+  }
+  const runs = positiveInt('runs', args.runs as string | undefined, quick ? 5 : task === 'browser' ? 10 : 20);
   const warmup = positiveInt('warmup', args.warmup as string | undefined, 2);
   const configs = quick ? QUICK_CONFIGS : FULL_CONFIGS;
   const outDir = path.resolve(String(args.out ?? 'bench/results'));
@@ -101,6 +111,19 @@ async function main(): Promise<void> {
     renameSync(`${file}.tmp`, file);
     console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
   };
+
+  if (task === 'browser') {
+    const photo = SAMPLES[0]!;
+    const results = await benchInBrowser({ backends, configs: QUICK_CONFIGS, photo, warmup, runs, log: (line) => process.stderr.write(`${line}\n`) });
+    console.log('\nIn headless Chromium (WebGL 2 on SwiftShader, a software renderer), each model and backend in a fresh page, ms.');
+    console.log('start = the backend starting; compile = compile() without warm-up; first run = the run after it (on webgl: shader');
+    console.log(`compilation); steady = median of ${runs} runs after ${warmup} more. Face detection: decode excluded, preprocess to NMS included.\n`);
+    console.log(formatBrowserTable(results));
+    const pageErrors = results.flatMap((r) => r.pageErrors.map((e) => `${r.backend} ${r.model}: ${e}`));
+    if (pageErrors.length > 0) console.log(`\npage errors:\n${pageErrors.join('\n')}`);
+    writeReport('browser', { options: { backends, runs, warmup, photo, configs: QUICK_CONFIGS }, results });
+    return;
+  }
 
   if (task === 'mobilenet' || task === 'all') {
     const results: MobileNetResult[] = [];
