@@ -1,4 +1,5 @@
-import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { build, type Plugin } from 'esbuild';
 
 export interface BundleOptions {
   /** The TS/JS module to bundle (its exports become callable from the page, see openBundledPage). */
@@ -9,11 +10,26 @@ export interface BundleOptions {
   readonly define?: Readonly<Record<string, string>>;
 }
 
+const BUILTIN = new RegExp(`^(node:.*|${builtinModules.map((m) => m.replace(/[/.]/g, '\\$&')).join('|')})$`);
+
+/**
+ * Node built-ins loaded through dynamic `import()` stay external: packages
+ * that run in both worlds import them lazily on their Node path only (often
+ * without the `node:` prefix once built), which never runs in the page.
+ * Static imports of built-ins still fail the bundle, or follow a package's
+ * "browser" field.
+ */
+const lazyNodeBuiltins: Plugin = {
+  name: 'lazy-node-builtins',
+  setup(build) {
+    build.onResolve({ filter: BUILTIN }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, external: true } : undefined));
+  },
+};
+
 /**
  * Bundles `entry` with esbuild as one ES module for browsers (package
- * "browser" fields honoured, so tfjs picks its browser builds). `node:*`
- * imports stay external: packages that work in both worlds import them
- * lazily on their Node path only, which never runs in the page.
+ * "browser" fields honoured, so tfjs picks its browser builds); see
+ * lazyNodeBuiltins for Node built-ins.
  */
 export async function bundleForBrowser(options: BundleOptions): Promise<void> {
   try {
@@ -25,7 +41,7 @@ export async function bundleForBrowser(options: BundleOptions): Promise<void> {
       platform: 'browser',
       target: 'es2022',
       sourcemap: true,
-      external: ['node:*'],
+      plugins: [lazyNodeBuiltins],
       define: { 'process.env.NODE_ENV': '"production"', ...options.define },
       logLevel: 'silent',
     });

@@ -72,9 +72,13 @@ describe('openBundledPage in headless Chromium', () => {
     expect(await page.call('fetchText', '/extra/note.txt')).toEqual({ status: 200, text: 'served beside the bundle' });
   });
 
+  it('a lazy import() of a Node built-in stays out of the bundle', async () => {
+    expect(await page.call('lazyBuiltin')).toBe('browser');
+  });
+
   it('an export that throws rejects with its message; an unknown export names the exports', async () => {
     await expect(page.call('fail')).rejects.toThrow(/^fail\(\) in the page: .*failed on purpose/);
-    await expect(page.call('nope')).rejects.toThrow('the entry exports no function "nope" (exports: environment, fail, fetchText, logError, sum)');
+    await expect(page.call('nope')).rejects.toThrow('the entry exports no function "nope" (exports: environment, fail, fetchText, lazyBuiltin, logError, sum)');
   });
 
   it('collects console errors', async () => {
