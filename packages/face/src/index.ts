@@ -48,3 +48,14 @@ export {
   type FaceAugmentation,
 } from './distill/augment';
 export { collectFaceSamples, distillationBatch, seededRandom, splitHeldOut, type DistillationBatch, type FaceSample } from './distill/face-dataset';
+export { nearDuplicateGroups } from './distill/near-duplicates';
+export { equalErrorRate, thresholdAtFar, thresholdCurve, type ThresholdPoint } from './evaluate/threshold-curve';
+export {
+  agreementReport,
+  cosineSimilarity,
+  meanDirection,
+  nearestIndex,
+  verificationPairs,
+  type AgreementReport,
+  type HeldOutEmbeddings,
+} from './evaluate/agreement';
