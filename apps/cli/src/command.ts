@@ -53,6 +53,8 @@ export interface CommandDef<F extends FlagSpecs> {
   readonly positionals?: readonly PositionalSpec[];
   /** Full invocations (`mobilenet-kit summary --alpha 0.5`), shown in help. */
   readonly examples?: readonly string[];
+  /** Commands named `<name> <word>` (`train face-distill`): `mobilenet-kit <name> <word> …` runs them instead. */
+  readonly subcommands?: readonly Command[];
   /** Returns the exit code. Throw a UsageError for mistakes in the input (exit 2). */
   run(args: CommandArgs<F>, io: CliIo): number | Promise<number>;
 }
@@ -65,6 +67,7 @@ export interface Command {
   readonly flags: FlagSpecs;
   readonly positionals?: readonly PositionalSpec[];
   readonly examples?: readonly string[];
+  readonly subcommands?: readonly Command[];
   run(args: CommandArgs<FlagSpecs>, io: CliIo): number | Promise<number>;
 }
 

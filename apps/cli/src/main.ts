@@ -35,8 +35,12 @@ export async function main(argv: readonly string[], io: CliIo, commands: readonl
   if (first.startsWith('-')) {
     return usageFailure(io, new UsageError(`mobilenet-kit: unknown flag ${first}; before a command only --help and --version are allowed (commands: ${names})`));
   }
-  const command = commands.find((c) => c.name === first);
-  if (!command) return usageFailure(io, new UsageError(`mobilenet-kit: unknown command ${JSON.stringify(first)}; commands: ${names}`));
+  const found = commands.find((c) => c.name === first);
+  if (!found) return usageFailure(io, new UsageError(`mobilenet-kit: unknown command ${JSON.stringify(first)}; commands: ${names}`));
+  // `train face-distill`: a subcommand is named by the command and its first argument.
+  const sub = found.subcommands?.find((c) => c.name === `${first} ${rest[0]}`);
+  const command = sub ?? found;
+  if (sub) rest.shift();
   if (wantsHelp(rest)) {
     io.stdout.write(commandHelp(command));
     return EXIT_OK;

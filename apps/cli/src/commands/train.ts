@@ -25,6 +25,7 @@ import { booleanFlag, choiceFlag, numberFlag } from '../flags';
 import { formatCount, formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
+import { trainFaceDistillCommand } from './train-face-distill';
 
 const DATASETS = ['fashion-mnist'] as const;
 
@@ -69,8 +70,11 @@ export const trainCommand = defineCommand({
     fit: choiceFlag({ valueName: 'F', description: 'pad the 28x28 images to the resolution, or resize them to it', choices: ['pad', 'resize'] as const, default: 'pad' }),
     variant: choiceFlag({ valueName: 'V', description: "Table 1, or Table 5's shallow net (no 14x14x512 blocks: fewer layers, trains faster)", choices: MOBILENET_V1_VARIANTS, default: 'standard' }),
     'no-augment': booleanFlag('train without shifts and flips'),
+    'label-smoothing': numberFlag({ valueName: 'E', description: 'label smoothing (targets y*(1-E) + E/10, as Keras and tfjs do it)', allowed: 'a number ≥ 0 and < 1', default: '0', min: 0 }),
+    dropout: numberFlag({ valueName: 'P', description: "dropout rate before the classifier's dense layer", allowed: 'a number ≥ 0 and < 1', default: '0.001', min: 0 }),
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
   },
+  subcommands: [trainFaceDistillCommand],
   examples: ['mobilenet-kit train fashion-mnist --alpha 0.5 --epochs 10 --out run1', 'mobilenet-kit train fashion-mnist --out run1 --resume', 'mobilenet-kit train fashion-mnist --limit 3000 --epochs 3 --out quick'],
   async run({ flags, positionals }, io) {
     const dataset = positionals[0]!;
@@ -106,7 +110,7 @@ export const trainCommand = defineCommand({
     const head = classifierHead(backbone, {
       classes: train.classNames.length,
       labels: train.classNames,
-      dropout: 1e-3,
+      dropout: flags.dropout ?? 1e-3,
       preprocessing: { grayscale: true, contentSize: flags.fit === 'resize' ? resolution : 28 },
     });
     const config: Partial<TrainConfig> = {
@@ -118,6 +122,7 @@ export const trainCommand = defineCommand({
       ...(flags['decay-rate'] !== undefined ? { decayRate: flags['decay-rate'] } : {}),
       ...(flags['decay-epochs'] !== undefined ? { decayEpochs: flags['decay-epochs'] } : {}),
       ...(flags['no-augment'] ? { augment: { pad: 0, flip: false } } : {}),
+      ...(flags['label-smoothing'] !== undefined ? { labelSmoothing: flags['label-smoothing'] } : {}),
     };
     const bar = new ProgressBar(io.stderr as { write(s: string): unknown; isTTY?: boolean });
     const result = await trainClassifier({

@@ -1,0 +1,244 @@
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { graphCost } from '@mobilenet-kit/core';
+import { loadFaceDetector } from '@mobilenet-kit/detection';
+import { createEmbedder, createFaceStudent, loadFaceApiTeacher, saveEmbedderModel } from '@mobilenet-kit/face';
+import {
+  type DistillSet,
+  buildDistillSet,
+  distillStudent,
+  evaluateStudent,
+  fitEmbeddingHead,
+  loadDistillSet,
+  loadFaceCheckpoint,
+  medianEmbedMs,
+  readFacePhotos,
+  renderView,
+  saveDistillSet,
+  unitTarget,
+} from '@mobilenet-kit/face/training';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { BACKEND_FLAG, formatDuration, startBackend } from '../classification-support';
+import { defineCommand, type FlagSpec } from '../command';
+import { booleanFlag, choiceFlag, numberFlag } from '../flags';
+import { formatCount, formatPercent } from '../format/numbers';
+import { renderTable } from '../format/table';
+import { EXIT_FAILURE, EXIT_OK } from '../io';
+import { UsageError } from '../usage-error';
+import { defaultFaceApiDir } from './embed';
+
+const FETCH_SCRIPT = 'tooling/fixtures/fetch-face-photos.sh';
+
+/** The face photos folder tooling/fixtures/fetch-face-photos.sh fills. */
+export function defaultFacePhotosDir(cwd = process.cwd()): string {
+  const cache = process.env.MOBILENET_KIT_FIXTURES_DIR;
+  if (cache) return path.join(cache, 'faces');
+  // From the working folder up to the first node_modules/.cache/mobilenet-kit (the repository root's).
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', '.cache', 'mobilenet-kit', 'fixtures', 'faces');
+    if (existsSync(candidate) || path.dirname(dir) === dir) return candidate;
+  }
+}
+
+const pathFlag = (valueName: string, description: string, defaultText: string): FlagSpec<string> => ({
+  type: 'string',
+  valueName,
+  description,
+  default: defaultText,
+  parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
+});
+
+const atomicWrite = async (file: string, text: string) => {
+  await writeFile(`${file}.${process.pid}.tmp`, text);
+  await rename(`${file}.${process.pid}.tmp`, file);
+};
+
+const fixed = (x: number, digits = 3) => x.toFixed(digits);
+
+export const trainFaceDistillCommand = defineCommand({
+  name: 'train face-distill',
+  summary: "distill face-api's recognition net (the teacher) into a MobileNet student, with checkpoints and --resume",
+  description: [
+    'PAPER.md Table 14: the student (MobileNet v1 at 128 or 160 px, width --alpha, backbone from the pretrained face',
+    "detector) learns to give the teacher's embedding: the loss is the squared L2 distance between its embedding of an",
+    "augmented face crop and the teacher's (unit-length) descriptor of the same crop.",
+    'Data: every face our detector finds in the photos of --data (tooling/fixtures/fetch-face-photos.sh puts',
+    "face-api's demo photos, Debian python3-skimage and opencv-doc photos and skimage's lfw_subset there), square crops",
+    'with a margin, near duplicates dropped, a held-out split of whole faces, --views augmented views per training face',
+    "(flip, shifts, zoom, brightness, contrast) each with the teacher's descriptor, computed once and kept in <out>/data.",
+    "The student's head starts as the ridge-regression fit of the teacher's descriptors on the backbone's pooled features,",
+    'then everything trains (tfjs RMSProp, cosine learning-rate decay). A checkpoint is written atomically after every epoch',
+    'to <out>/checkpoint.mkc; --resume continues from it exactly. At the end: <out>/model (for embed/match --model),',
+    '<out>/report.json: student vs teacher on the held-out faces (agreement, identification, cosine, FAR/FRR curves).',
+  ].join('\n'),
+  flags: {
+    alpha: numberFlag({ valueName: 'A', description: 'width multiplier α (the detector is 1; narrower students take its leading channels)', allowed: 'a number > 0 and ≤ 1', default: '1', min: 0, exclusiveMin: true }),
+    resolution: choiceFlag({ valueName: 'R', description: "the student's input size (Table 14)", choices: ['128', '160'] as const, default: '128' }),
+    epochs: numberFlag({ valueName: 'N', description: 'epochs (with --resume: the total, so a run can be extended)', allowed: 'an integer ≥ 1', default: '3', integer: true, min: 1 }),
+    'batch-size': numberFlag({ valueName: 'B', description: 'crops per step', allowed: 'an integer ≥ 1', default: '32', integer: true, min: 1 }),
+    'learning-rate': numberFlag({ valueName: 'LR', description: 'peak learning rate (cosine decay to 5% of it)', allowed: 'a number > 0', default: '0.00003', min: 0, exclusiveMin: true }),
+    views: numberFlag({ valueName: 'V', description: 'augmented views per training face (each one teacher run)', allowed: 'an integer ≥ 1', default: '16', integer: true, min: 1 }),
+    'held-out-views': numberFlag({ valueName: 'V', description: 'augmented views per held-out face, for the evaluation', allowed: 'an integer ≥ 1', default: '8', integer: true, min: 1 }),
+    backend: BACKEND_FLAG,
+    out: pathFlag('DIR', 'output folder (data cache, checkpoint, model, report)', './face-distill-run'),
+    data: pathFlag('DIR', `face photos folder (face-api/, skimage/, opencv/, lfw_subset.npy), filled by ${FETCH_SCRIPT}`, '<repo>/node_modules/.cache/mobilenet-kit/fixtures/faces'),
+    resume: booleanFlag('continue from <out>/checkpoint.mkc (its settings are kept; --epochs may extend the run)'),
+    force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
+    seed: numberFlag({ valueName: 'S', description: 'seed of the split, the augmentations and the shuffling', allowed: 'an integer ≥ 0', default: '1', integer: true, min: 0 }),
+    'no-fit-head': booleanFlag("start the head from Keras's random initialization instead of the ridge fit"),
+  },
+  examples: ['mobilenet-kit train face-distill --alpha 1 --resolution 128 --epochs 3 --out run1', 'mobilenet-kit train face-distill --out run1 --resume', 'mobilenet-kit train face-distill --alpha 0.5 --resolution 160 --backend cpu'],
+  async run({ flags }, io) {
+    const started = performance.now();
+    const out = path.resolve(flags.out ?? './face-distill-run');
+    const checkpointFile = path.join(out, 'checkpoint.mkc');
+    if (flags.resume && flags.force) throw new UsageError('mobilenet-kit train face-distill: --resume and --force contradict each other (continue, or start over)', 'train face-distill');
+    if (existsSync(checkpointFile) && !flags.resume) {
+      if (!flags.force) throw new UsageError(`mobilenet-kit train face-distill: ${checkpointFile} exists; pass --resume to continue it, --force to start over, or choose another --out`, 'train face-distill');
+      await rm(checkpointFile, { force: true });
+    }
+    const dataDir = path.resolve(flags.data ?? defaultFacePhotosDir());
+    const alpha = flags.alpha ?? 1;
+    if (alpha > 1) throw new UsageError(`mobilenet-kit train face-distill: --alpha ${alpha} is not allowed; --alpha takes a number > 0 and ≤ 1`, 'train face-distill');
+    const resolution = Number(flags.resolution ?? '128') as 128 | 160;
+    const seed = flags.seed ?? 1;
+    const backend = flags.backend ?? 'wasm';
+    await startBackend(backend);
+    const faceApiDir = await defaultFaceApiDir();
+
+    const teacher = await loadFaceApiTeacher({ backend, modelDir: faceApiDir });
+    try {
+      // The data: built once (detector + teacher), then read back from <out>/data.
+      const dataCache = path.join(out, 'data');
+      let set: DistillSet | undefined = await loadDistillSet(dataCache);
+      if (set) io.stdout.write(`data: ${dataCache} (cached)\n`);
+      else {
+        const { photos, missing } = await readFacePhotos({
+          dirs: ['face-api', 'skimage', 'opencv'].map((source) => ({ source, dir: path.join(dataDir, source) })),
+          lfwSubset: path.join(dataDir, 'lfw_subset.npy'),
+        });
+        if (photos.length === 0) {
+          io.stderr.write(`mobilenet-kit train face-distill: no face photos in ${dataDir} (missing: ${missing.join(', ')}); run ${FETCH_SCRIPT} or pass --data\n`);
+          return EXIT_FAILURE;
+        }
+        if (missing.length) io.stderr.write(`warning: missing ${missing.join(', ')} (run ${FETCH_SCRIPT}); training on what is there\n`);
+        const detector = await loadFaceDetector({ backend, modelDir: faceApiDir });
+        let lastLine = 0;
+        set = await buildDistillSet(photos, { detector, teacher }, { seed, viewsPerFace: flags.views ?? 16, heldOutViewsPerFace: flags['held-out-views'] ?? 8 }, (stage, done, total) => {
+          if (done === total || Date.now() - lastLine > 10_000) {
+            lastLine = Date.now();
+            io.stderr.write(`  ${stage}: ${done}/${total}  ${formatDuration((performance.now() - started) / 1000)}\n`);
+          }
+        }).finally(() => detector.dispose());
+        await saveDistillSet(dataCache, set);
+      }
+      const bySource = (indices: readonly number[]) => {
+        const counts = new Map<string, number>();
+        for (const i of indices) {
+          const source = set!.faces[i]!.photo.split('/')[0]!;
+          counts.set(source, (counts.get(source) ?? 0) + 1);
+        }
+        return [...counts].map(([s, n]) => `${s} ${n}`).join(', ');
+      };
+      io.stdout.write(
+        `data: ${set.stats.photos} photos (${set.stats.photosWithFaces} with faces), ${set.stats.detected} faces, ${set.stats.duplicatesDropped} near duplicates dropped; ` +
+          `${set.train.length} training faces (${bySource(set.train)}) × ${set.settings.viewsPerFace} views, ${set.heldOut.length} held-out faces (${bySource(set.heldOut)}) × ${set.settings.heldOutViewsPerFace} views\n`,
+      );
+
+      const resuming = flags.resume === true && (await loadFaceCheckpoint(checkpointFile)) !== undefined;
+      if (flags.resume && !resuming) io.stdout.write(`no checkpoint at ${checkpointFile}: --resume starts a new run\n`);
+      let { graph, weights } = await createFaceStudent({ alpha, resolution, seed, detectorModelDir: faceApiDir });
+      if (!resuming && !flags['no-fit-head']) {
+        const fitted = performance.now();
+        weights = await fitEmbeddingHead(
+          graph,
+          weights,
+          set.trainViews.map((v) => renderView(set!.faces[v.face]!, v.augmentation, resolution)),
+          set.trainViews.map((v) => unitTarget(v.teacher)),
+          { backend, ridge: 0.01 },
+        );
+        const probe = await createEmbedder(graph, weights, { backend });
+        const before = await evaluateStudent(set, probe).finally(() => probe.dispose());
+        io.stdout.write(
+          `head fitted by ridge regression in ${formatDuration((performance.now() - fitted) / 1000)}: held-out cosine ${fixed(before.agreement.meanCosine)} (centred ${fixed(before.agreement.meanCentredCosine)}), agreement ${formatPercent(100 * before.agreement.agreement, 1)}\n`,
+        );
+      }
+
+      let lastLine = 0;
+      const result = await distillStudent({
+        graph,
+        weights,
+        metadata: { faceDistillation: { alpha, resolution, seed } },
+        set,
+        tf,
+        tfl,
+        tfBackend: backend,
+        config: {
+          ...(flags.epochs !== undefined || !resuming ? { epochs: flags.epochs ?? 3 } : {}),
+          batchSize: flags['batch-size'] ?? 32,
+          learningRate: flags['learning-rate'] ?? 3e-5,
+          seed,
+        },
+        checkpointFile,
+        resume: resuming,
+        onStart: ({ startEpoch, config, resumed }) => {
+          const what = resumed ? `resuming after epoch ${startEpoch} of ${config.epochs}` : `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`;
+          io.stdout.write(`training ${graph.name} (${formatCount(graphCost(graph).totals.multAdds)} mult-adds) on ${set!.trainViews.length} views, ${what}, batch ${config.batchSize}, backend ${backend}\n`);
+        },
+        onBatch: (p) => {
+          if (p.batch === p.batches || Date.now() - lastLine > 15_000) {
+            lastLine = Date.now();
+            io.stderr.write(`  epoch ${p.epoch}/${p.epochs} batch ${p.batch}/${p.batches}  ${p.samplesPerSecond.toFixed(2)} samples/s  loss ${p.loss.toFixed(4)}  lr ${p.learningRate.toPrecision(3)}  ETA ${formatDuration(p.etaSeconds)}\n`);
+          }
+        },
+        onEpoch: (e) => {
+          io.stdout.write(
+            `epoch ${e.epoch}: loss ${fixed(e.loss, 4)} (cosine ${fixed(1 - e.loss / 2, 4)})  held-out loss ${fixed(e.valLoss ?? Number.NaN, 4)} (cosine ${fixed(e.valCosine ?? Number.NaN, 4)})  ${e.samplesPerSecond.toFixed(2)} samples/s  ${formatDuration(e.seconds)}  checkpoint ${checkpointFile}\n`,
+          );
+        },
+      });
+
+      // The trained student against the teacher on the held-out faces.
+      const student = await createEmbedder(result.graph, result.weights, { backend });
+      try {
+        const evaluation = await evaluateStudent(set, student);
+        const sample = set.faces[set.heldOut[0]!]!.crop;
+        const latency = { teacher: await medianEmbedMs(teacher, sample), student: await medianEmbedMs(student, sample) };
+        const cost = { teacher: graphCost((await import('@mobilenet-kit/face')).faceApiRecognitionGraph()).totals, student: graphCost(result.graph).totals };
+        const threshold = evaluation.student.equalError.threshold;
+        await saveEmbedderModel(path.join(out, 'model'), result.graph, result.weights, {
+          normalize: 'minusOneToOne',
+          l2Normalize: false,
+          source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs); held-out equal-error threshold ${threshold.toFixed(3)}`,
+        });
+        const a = evaluation.agreement;
+        const rows = [
+          ['agreement with the teacher (nearest original)', '100%', formatPercent(100 * a.agreement, 1)],
+          ['identification accuracy (own face nearest)', formatPercent(100 * a.teacherAccuracy, 1), formatPercent(100 * a.studentAccuracy, 1)],
+          ['mean cosine with the teacher (centred)', '1', `${fixed(a.meanCosine)} (${fixed(a.meanCentredCosine)})`],
+          ['equal error rate (threshold)', `${formatPercent(100 * evaluation.teacher.equalError.rate, 1)} (${fixed(evaluation.teacher.equalError.threshold)})`, `${formatPercent(100 * evaluation.student.equalError.rate, 1)} (${fixed(threshold)})`],
+          ['FRR at FAR ≤ 1% (threshold)', `${formatPercent(100 * evaluation.teacher.atFar1.frr, 1)} (${fixed(evaluation.teacher.atFar1.threshold)})`, `${formatPercent(100 * evaluation.student.atFar1.frr, 1)} (${fixed(evaluation.student.atFar1.threshold)})`],
+          ['mult-adds', formatCount(cost.teacher.multAdds), formatCount(cost.student.multAdds)],
+          ['params', formatCount(cost.teacher.params), formatCount(cost.student.params)],
+          [`latency on ${backend} (median ms, one crop)`, latency.teacher.toFixed(1), latency.student.toFixed(1)],
+        ];
+        const seconds = (performance.now() - started) / 1000;
+        await mkdir(out, { recursive: true });
+        await atomicWrite(
+          path.join(out, 'report.json'),
+          `${JSON.stringify({ model: result.graph.name, alpha, resolution, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length }, evaluation, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
+        );
+        io.stdout.write(`\nheld-out faces: ${a.faces}, augmented views: ${a.views}\n`);
+        io.stdout.write(renderTable([{ header: '' }, { header: 'teacher', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows));
+        io.stdout.write(`wrote ${path.join(out, 'model')} and report.json in ${formatDuration(seconds)}\n`);
+      } finally {
+        student.dispose();
+      }
+      return EXIT_OK;
+    } finally {
+      teacher.dispose();
+    }
+  },
+});
