@@ -58,6 +58,8 @@ pnpm install --frozen-lockfile --config.confirmModulesPurge=false </dev/null
 
 log "test photographs (skimage astronaut.png, chelsea.png from the Debian package)"
 bash tooling/fixtures/fetch-skimage.sh </dev/null
+log "face photos (face-api demo, skimage, opencv-doc; the face distillation's data)"
+bash tooling/fixtures/fetch-face-photos.sh </dev/null
 
 log "pnpm build"
 pnpm build </dev/null
