@@ -234,6 +234,7 @@ export class DetectionPanel {
     } catch (error) {
       if (this.#photo !== photo || this.#backend.current !== backend) return;
       this.#setStatus('error', key);
+      this.#clearResults(`Nothing ran on ${backend}.`);
       this.#showError(`Detection on ${backend} failed`, errorMessage(error), backend);
     } finally {
       this.#hideBusy();
@@ -278,8 +279,9 @@ export class DetectionPanel {
           this.#freshLoads.delete(backend);
         }
       } catch (error) {
-        this.#showError(`Detection on ${backend} failed`, errorMessage(error), backend);
         this.#stopWebcam();
+        this.#clearResults(`Nothing ran on ${backend}.`);
+        this.#showError(`Detection on ${backend} failed`, errorMessage(error), backend);
         break;
       }
       await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -317,6 +319,15 @@ export class DetectionPanel {
       ),
     );
     if (faces.length === 0) byId('faces').append(el('li', { class: 'muted' }, 'No face above the minimum score.'));
+  }
+
+  /** After a failure: no boxes, times or faces of an earlier run stay on screen as if they were this one's. */
+  #clearResults(note: string): void {
+    replaceChildren(byId('overlay'));
+    replaceChildren(byId('ran-on'), el('span', { class: 'muted' }, note));
+    replaceChildren(byId('timings'), el('span', { class: 'muted' }, '—'));
+    replaceChildren(byId('faces'));
+    byId('face-count').textContent = '';
   }
 
   #record(record: DetectionRecord): void {

@@ -170,21 +170,25 @@ describe('apps/web, built and served, in headless Chromium', () => {
     });
   });
 
-  it('webgl where the browser offers only a software renderer: the page says why and offers it; another backend still works', async () => {
-    const app = await openApp(browser, server, `backend=webgl&sample=${PHOTO}`, simulateSoftwareOnlyWebGL);
+  it('webgl where the browser offers only a software renderer: the page says why and offers it, shows no stale result, and wasm still works', async () => {
+    const app = await openApp(browser, server, `backend=wasm&sample=${PHOTO}`, simulateSoftwareOnlyWebGL);
     try {
+      const first = await readDetection(app.page, `${PHOTO}|wasm`);
+      expect(first.faces.length).toBe(nodeFaces.length);
+      await app.page.click('#backend-picker [data-backend="webgl"]');
       await app.page.waitForFunction((k) => document.getElementById('detect-result')?.dataset.key === k && document.getElementById('detect-result')?.dataset.status === 'error', `${PHOTO}|webgl`, { timeout: 60_000 });
       const message = await app.page.locator('#detect-error').textContent();
       expect(message).toContain('Detection on webgl failed');
       expect(message).toContain('only a software WebGL renderer');
       await expect(app.page.locator('#detect-error button').textContent()).resolves.toBe('Use the software WebGL renderer anyway');
+      // The wasm result is gone from the screen rather than passed off as webgl's, and nothing ran in webgl's place.
+      await expect(app.page.locator('#overlay .face-box').count()).resolves.toBe(0);
+      await expect(app.page.locator('#ran-on').textContent()).resolves.toBe('Nothing ran on webgl.');
+      expect(await app.page.evaluate(() => window.__mobilenetKit.lastDetection?.key)).toBe(`${PHOTO}|wasm`);
       await app.page.screenshot({ path: path.join(OUTPUT, 'webgl-error.png') });
-      // Never a silent fall back: the page ran nothing else; picking wasm by hand works.
-      expect(await app.page.evaluate(() => window.__mobilenetKit.lastDetection)).toBeUndefined();
       await app.page.click('#backend-picker [data-backend="wasm"]');
-      const run = await readDetection(app.page, `${PHOTO}|wasm`);
-      expect(run.backend.name).toBe('wasm');
-      expect(run.faces.length).toBe(nodeFaces.length);
+      const again = await readDetection(app.page, `${PHOTO}|wasm`);
+      expect(again.faces).toEqual(first.faces);
       expect(await app.page.locator('#detect-error').isHidden()).toBe(true);
       expect(app.consoleErrors).toEqual([]);
     } finally {
