@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     const results = await benchInBrowser({ backends, configs: QUICK_CONFIGS, photo, warmup, runs, log: (line) => process.stderr.write(`${line}\n`) });
     console.log('\nIn headless Chromium (WebGL 2 on SwiftShader, a software renderer), each model and backend in a fresh page, ms.');
     console.log('start = the backend starting; compile = compile() without warm-up; first run = the run after it (on webgl: shader');
-    console.log(`compilation); steady = median of ${runs} runs after ${warmup} more. Face detection: decode excluded, preprocess to NMS included.\n`);
+    console.log(`compilation); steady = median of ${runs} runs after ${warmup} more; warm-up = another fresh page, compile(…, { warmup: true })`);
+    console.log('and the first run after it. Face detection: decode excluded, preprocess to NMS included.\n');
     console.log(formatBrowserTable(results));
     const pageErrors = results.flatMap((r) => r.pageErrors.map((e) => `${r.backend} ${r.model}: ${e}`));
     if (pageErrors.length > 0) console.log(`\npage errors:\n${pageErrors.join('\n')}`);

@@ -80,6 +80,7 @@ export const trainFaceDistillCommand = defineCommand({
     'batch-size': numberFlag({ valueName: 'B', description: 'crops per step', allowed: 'an integer ≥ 1', default: '32', integer: true, min: 1 }),
     'learning-rate': numberFlag({ valueName: 'LR', description: 'peak learning rate (cosine decay to 5% of it)', allowed: 'a number > 0', default: '0.00003', min: 0, exclusiveMin: true }),
     views: numberFlag({ valueName: 'V', description: 'augmented views per training face (each one teacher run)', allowed: 'an integer ≥ 1', default: '16', integer: true, min: 1 }),
+    'held-out': numberFlag({ valueName: 'F', description: 'fraction of the faces (groups of look-alikes) held out for the evaluation', allowed: 'a number > 0 and < 1', default: '0.2', min: 0, exclusiveMin: true }),
     'held-out-views': numberFlag({ valueName: 'V', description: 'augmented views per held-out face, for the evaluation', allowed: 'an integer ≥ 1', default: '8', integer: true, min: 1 }),
     backend: BACKEND_FLAG,
     out: pathFlag('DIR', 'output folder (data cache, checkpoint, model, report)', './face-distill-run'),
@@ -126,7 +127,9 @@ export const trainFaceDistillCommand = defineCommand({
         if (missing.length) io.stderr.write(`warning: missing ${missing.join(', ')} (run ${FETCH_SCRIPT}); training on what is there\n`);
         const detector = await loadFaceDetector({ backend, modelDir: faceApiDir });
         let lastLine = 0;
-        set = await buildDistillSet(photos, { detector, teacher }, { seed, viewsPerFace: flags.views ?? 16, heldOutViewsPerFace: flags['held-out-views'] ?? 8 }, (stage, done, total) => {
+        const heldOutFraction = flags['held-out'] ?? 0.2;
+        if (heldOutFraction >= 1) throw new UsageError(`mobilenet-kit train face-distill: --held-out ${heldOutFraction} is not allowed; --held-out takes a number > 0 and < 1`, 'train face-distill');
+        set = await buildDistillSet(photos, { detector, teacher }, { seed, heldOutFraction, viewsPerFace: flags.views ?? 16, heldOutViewsPerFace: flags['held-out-views'] ?? 8 }, (stage, done, total) => {
           if (done === total || Date.now() - lastLine > 10_000) {
             lastLine = Date.now();
             io.stderr.write(`  ${stage}: ${done}/${total}  ${formatDuration((performance.now() - started) / 1000)}\n`);
@@ -147,6 +150,10 @@ export const trainFaceDistillCommand = defineCommand({
           `${set.train.length} training faces (${bySource(set.train)}) × ${set.settings.viewsPerFace} views, ${set.heldOut.length} held-out faces (${bySource(set.heldOut)}) × ${set.settings.heldOutViewsPerFace} views\n`,
       );
 
+      if (set.heldOut.length < 2) {
+        io.stderr.write(`mobilenet-kit train face-distill: only ${set.heldOut.length} held-out face; the evaluation matches each held-out view against at least two held-out faces (more photos, or a larger --held-out, then delete ${dataCache})\n`);
+        return EXIT_FAILURE;
+      }
       const resuming = flags.resume === true && (await loadFaceCheckpoint(checkpointFile)) !== undefined;
       if (flags.resume && !resuming) io.stdout.write(`no checkpoint at ${checkpointFile}: --resume starts a new run\n`);
       let { graph, weights } = await createFaceStudent({ alpha, resolution, seed, detectorModelDir: faceApiDir });
@@ -231,7 +238,7 @@ export const trainFaceDistillCommand = defineCommand({
           `${JSON.stringify({ model: result.graph.name, alpha, resolution, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length }, evaluation, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
         );
         io.stdout.write(`\nheld-out faces: ${a.faces}, augmented views: ${a.views}\n`);
-        io.stdout.write(renderTable([{ header: '' }, { header: 'teacher', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows));
+        io.stdout.write(`${renderTable([{ header: '' }, { header: 'teacher', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows)}\n`);
         io.stdout.write(`wrote ${path.join(out, 'model')} and report.json in ${formatDuration(seconds)}\n`);
       } finally {
         student.dispose();

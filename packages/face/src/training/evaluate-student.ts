@@ -2,6 +2,7 @@ import type { RgbImage } from '@mobilenet-kit/image';
 import { type AgreementReport, agreementReport, meanDirection, verificationPairs } from '../evaluate/agreement';
 import { type ThresholdPoint, equalErrorRate, thresholdAtFar, thresholdCurve } from '../evaluate/threshold-curve';
 import type { Embedder } from '../embedder';
+import { FaceOptionError } from '../errors';
 import { type DistillSet, renderView } from './distill-set';
 
 const IDENTITY = { flipped: false, dx: 0, dy: 0, zoom: 1, brightness: 0, contrast: 1 };
@@ -55,6 +56,7 @@ function verification(same: number[], different: number[], grid: readonly number
  */
 export async function evaluateStudent(set: DistillSet, student: Embedder, grid: readonly number[] = Array.from({ length: 24 }, (_, i) => Number(((i + 1) * 0.05).toFixed(2)))): Promise<StudentEvaluation> {
   const heldOut = set.heldOut;
+  if (heldOut.length < 2) throw new FaceOptionError('evaluateStudent', 'set.heldOut', `${heldOut.length} faces`, 'expected at least two held-out faces (a view is matched against all of them)');
   const viewFace = set.heldOutViews.map((v) => heldOut.indexOf(v.face));
   const teacher = { originals: heldOut.map((i) => set.faces[i]!.teacher), views: set.heldOutViews.map((v) => v.teacher) };
   const render = (face: number, a: typeof IDENTITY): RgbImage => renderView(set.faces[face]!, a, student.inputSize);
