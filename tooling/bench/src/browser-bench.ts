@@ -20,6 +20,8 @@ export interface BrowserBenchResult {
   readonly compileMs: number;
   /** The first run after compile: on webgl, shader compilation included. */
   readonly firstRunMs: number;
+  /** In another fresh page, with `compile(…, { warmup: true })`: compile (warm-up run included), then the first user-visible run. */
+  readonly withWarmup: { readonly compileMs: number; readonly firstRunMs: number };
   readonly steady: Timing;
   readonly leakedTensors: number;
   readonly detail: Readonly<Record<string, string | number>>;
@@ -66,26 +68,31 @@ async function inFreshPage(browser: Browser, fn: string, args: unknown[]): Promi
  * SwiftShader: software), each model and backend in a fresh page, so that
  * the first run is cold: the backend started, the model compiled without
  * warm-up, then the first run (webgl compiles its shaders there), `warmup`
- * untimed runs and `runs` timed ones.
+ * untimed runs and `runs` timed ones. Then, in another fresh page, compiled
+ * with `warmup: true` and run once: the first run a user would see.
  */
 export async function benchInBrowser(options: BrowserBenchOptions): Promise<BrowserBenchResult[]> {
   const log = options.log ?? (() => undefined);
   const browser = await launchChromium();
   const results: BrowserBenchResult[] = [];
-  const record = (backend: string, model: string, { timings, pageErrors }: { timings: PageTimings; pageErrors: string[] }) => {
-    const steady = summarize(timings.steadyMs);
-    log(`${backend} ${model}: start ${timings.startMs.toFixed(0)} ms, compile ${timings.compileMs.toFixed(0)} ms, first run ${timings.firstRunMs.toFixed(0)} ms, steady median ${steady.median.toFixed(1)} ms`);
-    const { steadyMs: _all, ...rest } = timings;
-    results.push({ backend, model, ...rest, steady, pageErrors });
+  // Each model twice, in fresh pages: compiled without warm-up (then warm-up and timed runs), and with it (then one run).
+  const measure = async (backend: string, model: string, fn: string, args: unknown[]) => {
+    const cold = await inFreshPage(browser, fn, [backend, ...args, options.warmup, options.runs, false]);
+    const warm = await inFreshPage(browser, fn, [backend, ...args, 0, 0, true]);
+    const { steadyMs, ...timings } = cold.timings;
+    const steady = summarize(steadyMs);
+    const withWarmup = { compileMs: warm.timings.compileMs, firstRunMs: warm.timings.firstRunMs };
+    log(
+      `${backend} ${model}: start ${timings.startMs.toFixed(0)} ms, compile ${timings.compileMs.toFixed(0)} ms, first run ${timings.firstRunMs.toFixed(0)} ms, ` +
+        `steady median ${steady.median.toFixed(1)} ms; with warm-up: compile ${withWarmup.compileMs.toFixed(0)} ms, first run ${withWarmup.firstRunMs.toFixed(0)} ms`,
+    );
+    const pageErrors = [...cold.pageErrors, ...warm.pageErrors];
+    results.push({ backend, model, ...timings, leakedTensors: timings.leakedTensors + warm.timings.leakedTensors, withWarmup, steady, pageErrors });
   };
   try {
     for (const backend of options.backends) {
-      for (const config of options.configs) {
-        record(backend, `MobileNet v1 ${configLabel(config)}`, await inFreshPage(browser, 'benchMobileNetInPage', [backend, config, options.warmup, options.runs]));
-      }
-      if (options.photo !== undefined) {
-        record(backend, `face detector (${options.photo})`, await inFreshPage(browser, 'benchFaceDetectorInPage', [backend, options.photo, options.warmup, options.runs]));
-      }
+      for (const config of options.configs) await measure(backend, `MobileNet v1 ${configLabel(config)}`, 'benchMobileNetInPage', [config]);
+      if (options.photo !== undefined) await measure(backend, `face detector (${options.photo})`, 'benchFaceDetectorInPage', [options.photo]);
     }
   } finally {
     await browser.close();
@@ -95,7 +102,7 @@ export async function benchInBrowser(options: BrowserBenchOptions): Promise<Brow
 
 /** The table `pnpm bench --task browser` prints. */
 export function formatBrowserTable(results: readonly BrowserBenchResult[]): string {
-  const header = ['backend', 'model', 'start ms', 'compile ms', 'first run ms', 'steady median ms', 'p90 ms', 'runs', 'leaked', 'what ran'];
+  const header = ['backend', 'model', 'start ms', 'compile ms', 'first run ms', 'steady median ms', 'p90 ms', 'runs', 'warm-up: compile ms', 'first run ms', 'leaked', 'what ran'];
   const what = (r: BrowserBenchResult) => {
     const { name: _n, tfjsBackend: _t, renderer, ...rest } = r.backendInfo;
     const details = Object.entries(rest).map(([k, v]) => `${k} ${v}`);
@@ -111,6 +118,8 @@ export function formatBrowserTable(results: readonly BrowserBenchResult[]): stri
     r.steady.median.toFixed(1),
     r.steady.p90.toFixed(1),
     String(r.steady.runs),
+    r.withWarmup.compileMs.toFixed(0),
+    r.withWarmup.firstRunMs.toFixed(0),
     String(r.leakedTensors),
     what(r),
   ]);

@@ -27,9 +27,9 @@ export interface PageTimings {
   readonly backendInfo: BackendInfo;
   /** Starting the backend: WebGL context, or fetching and instantiating the wasm module. */
   readonly startMs: number;
-  /** compile(): passes, lowering, uploading the weights (no warm-up). */
+  /** compile(): passes, lowering, uploading the weights, and the warm-up run when `warmupOnCompile`. */
   readonly compileMs: number;
-  /** The first run after compile (on webgl it compiles the shaders). */
+  /** The first run after compile (without warm-up, on webgl it compiles the shaders). */
   readonly firstRunMs: number;
   /** Timed runs after the first and `warmup` more. */
   readonly steadyMs: number[];
@@ -61,14 +61,18 @@ async function timeRuns(run: () => Promise<unknown>, warmup: number, runs: numbe
   return { firstRunMs, steadyMs };
 }
 
-/** MobileNet v1 (random weights, seed 1, BN folded by compile) on `backend`; input and output copies included, as in the Node bench. */
-export async function benchMobileNetInPage(backend: string, config: BenchConfig, warmup: number, runs: number): Promise<PageTimings> {
+/**
+ * MobileNet v1 (random weights, seed 1, BN folded by compile) on `backend`;
+ * input and output copies included, as in the Node bench.
+ * `warmupOnCompile`: compile with `warmup: true`.
+ */
+export async function benchMobileNetInPage(backend: string, config: BenchConfig, warmup: number, runs: number, warmupOnCompile = false): Promise<PageTimings> {
   const startMs = await start(backend);
   const graph = mobilenetV1({ alpha: config.alpha, resolution: config.resolution });
   const weights = initializeWeights(graph, { seed: 1 });
   const tensorsBefore = tf.memory().numTensors;
   const t0 = performance.now();
-  const model = await compile(graph, weights, { backend });
+  const model = await compile(graph, weights, { backend, warmup: warmupOnCompile });
   const compileMs = performance.now() - t0;
   const input = benchInput(config);
   const { firstRunMs, steadyMs } = await timeRuns(() => model.run({ input }), warmup, runs);
@@ -104,7 +108,7 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
  * (preprocess + network + box decoding + NMS). The detector is built as
  * detection's loadFaceDetector builds it, from the served weight files.
  */
-export async function benchFaceDetectorInPage(backend: string, photo: string, warmup: number, runs: number): Promise<PageTimings> {
+export async function benchFaceDetectorInPage(backend: string, photo: string, warmup: number, runs: number, warmupOnCompile = false): Promise<PageTimings> {
   const startMs = await start(backend);
   const manifestUrl = new URL(`${BROWSER_BENCH_PATHS.faceApiModel}${FACE_API_SSD_MANIFEST}`, location.href).href;
   const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl))) as unknown;
@@ -120,6 +124,7 @@ export async function benchFaceDetectorInPage(backend: string, photo: string, wa
     resize: 'padBottomRight',
     normalize: 'minusOneToOne',
     scoreConversion: 'sigmoid',
+    compileOptions: { warmup: warmupOnCompile },
   });
   const compileMs = performance.now() - t0;
   let faces = 0;

@@ -9,7 +9,7 @@ describe('browser bench in headless Chromium', () => {
       ['wasm', 'MobileNet v1 0.25-128 b1', 'wasm', 2, 0, []],
     ]);
     expect(results[0]!.backendInfo).toMatchObject({ webglVersion: 2, textures: 'float32' });
-    for (const r of results) for (const ms of [r.startMs, r.compileMs, r.firstRunMs, r.steady.median]) expect(ms).toBeGreaterThan(0);
+    for (const r of results) for (const ms of [r.startMs, r.compileMs, r.firstRunMs, r.steady.median, r.withWarmup.compileMs, r.withWarmup.firstRunMs]) expect(ms).toBeGreaterThan(0);
   });
 
   it('times the face detector on a served face-api photo with the served wasm binaries, and finds faces', async () => {
@@ -29,6 +29,7 @@ describe('formatBrowserTable', () => {
       startMs: 110.4,
       compileMs: 75.2,
       firstRunMs: 3775.1,
+      withWarmup: { compileMs: 3801.2, firstRunMs: 480.6 },
       steady: { runs: 10, median: 475.25, min: 460, p90: 500.04 },
       leakedTensors: 0,
       detail: {},
@@ -36,6 +37,6 @@ describe('formatBrowserTable', () => {
     };
     const lines = formatBrowserTable([result]).split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[2]!.split(/\s{2,}/)).toEqual(['webgl', 'MobileNet v1 1.0-224 b1', '110', '75', '3775', '475.3', '500.0', '10', '0', 'webglVersion 2, textures float32, packed true, SwiftShader']);
+    expect(lines[2]!.split(/\s{2,}/)).toEqual(['webgl', 'MobileNet v1 1.0-224 b1', '110', '75', '3775', '475.3', '500.0', '10', '3801', '481', '0', 'webglVersion 2, textures float32, packed true, SwiftShader']);
   });
 });
