@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { DEFAULT_FACE_DISTANCE_THRESHOLD } from '@mobilenet-kit/face';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../src/io';
 import { runCli } from './run-cli';
@@ -83,7 +84,7 @@ describe('mobilenet-kit match', () => {
     expect(run.code, run.stderr).toBe(EXIT_OK);
     expect(run.stderr).toMatch(/gallery: skipped .*notes\.txt/);
     const out = JSON.parse(run.stdout) as MatchJson;
-    expect(out.gallery).toEqual({ people: ['ada', 'bob'], references: 2, threshold: 0.6 });
+    expect(out.gallery).toEqual({ people: ['ada', 'bob'], references: 2, threshold: DEFAULT_FACE_DISTANCE_THRESHOLD });
     const labelAt = (o: MatchJson, box: Box) => o.images[0]!.faces.find((f) => Math.abs(f.box.x - box.x) < 4 && Math.abs(f.box.y - box.y) < 4)!.label;
     expect(labelAt(out, faces[0]!.box)).toBe('ada');
     expect(labelAt(out, faces[1]!.box)).toBe('bob');

@@ -12,6 +12,8 @@ export interface EmbedderMetadata {
   readonly l2Normalize: boolean;
   /** Free-form provenance (e.g. what the student was initialized from). */
   readonly source?: string;
+  /** The distance threshold measured for this model's descriptors (e.g. the equal-error threshold on held-out faces). */
+  readonly threshold?: number;
 }
 
 /**
@@ -32,5 +34,5 @@ export async function loadEmbedderModel(dir: string, options: Omit<EmbedderOptio
   if (!meta || typeof meta !== 'object' || meta.normalize === undefined) {
     throw new FaceOptionError('loadEmbedderModel', 'dir', dir, `its model.json has no "metadata.${EMBEDDER_METADATA_KEY}" with the crops' normalization (write it with saveEmbedderModel)`);
   }
-  return createEmbedder(model.graph, model.weights, { ...options, normalize: meta.normalize, l2Normalize: meta.l2Normalize === true });
+  return createEmbedder(model.graph, model.weights, { ...options, normalize: meta.normalize, l2Normalize: meta.l2Normalize === true, ...(typeof meta.threshold === 'number' ? { threshold: meta.threshold } : {}) });
 }

@@ -18,6 +18,8 @@ export interface EmbedderOptions {
   l2Normalize?: boolean;
   /** Passed to core's compile (optimize, warmup, backendOptions). */
   compileOptions?: Omit<CompileOptions, 'backend'>;
+  /** The distance threshold measured for this network's descriptors (FaceMatcher's), when known. */
+  threshold?: number;
 }
 
 /** A compiled face embedding network: crops in, one vector per crop out. */
@@ -26,6 +28,8 @@ export interface Embedder {
   /** The square input size the crops are resized to. */
   readonly inputSize: number;
   readonly dimensions: number;
+  /** The euclidean distance threshold measured for this network's descriptors, when known (a FaceMatcher's threshold). */
+  readonly threshold?: number;
   /** Embeds face crops (any size: each is resized, stretched, to the input size). One Float32Array per crop. */
   embed(crops: RgbImage | readonly RgbImage[]): Promise<Float32Array[]>;
   dispose(): void;
@@ -52,7 +56,8 @@ function checkCrop(crop: RgbImage, index: number): void {
  */
 export async function createEmbedder(graph: Graph, weights: Weights, options: EmbedderOptions): Promise<Embedder> {
   if (!options || typeof options !== 'object') throw new FaceOptionError(WHERE, 'options', options, 'expected { backend, normalize, l2Normalize, compileOptions }');
-  checkKnownOptions(WHERE, options, ['backend', 'normalize', 'l2Normalize', 'compileOptions']);
+  checkKnownOptions(WHERE, options, ['backend', 'normalize', 'l2Normalize', 'compileOptions', 'threshold']);
+  if (options.threshold !== undefined && !(options.threshold > 0 && Number.isFinite(options.threshold))) throw new FaceOptionError(WHERE, 'threshold', options.threshold, 'expected a positive finite distance');
   if (typeof options.backend !== 'string' || options.backend.length === 0) throw new FaceOptionError(WHERE, 'backend', options.backend, 'expected a registered backend name such as "cpu" or "wasm"');
   const normalize = options.normalize ?? 'minusOneToOne';
   if (isMeanRgb(normalize)) {
@@ -83,6 +88,7 @@ export async function createEmbedder(graph: Graph, weights: Weights, options: Em
     backend: model.backend,
     inputSize: size,
     dimensions,
+    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     async embed(crops) {
       if (disposed) throw new Error('embed: this embedder was disposed');
       const list: readonly RgbImage[] = Array.isArray(crops) ? crops : [crops as RgbImage];

@@ -29,6 +29,7 @@ export {
 export { EMBEDDER_METADATA_KEY, loadEmbedderModel, saveEmbedderModel, type EmbedderMetadata } from './embedder-model';
 export { DEFAULT_FACE_MARGIN, faceCrop, type FaceCrop } from './face-crop';
 export {
+  DEFAULT_FACE_DISTANCE_THRESHOLD,
   FACE_API_DISTANCE_THRESHOLD,
   FACE_MATCHER_FORMAT,
   FACE_MATCHER_FORMAT_VERSION,

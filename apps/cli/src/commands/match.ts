@@ -1,6 +1,6 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEFAULT_FACE_MARGIN, FACE_API_DISTANCE_THRESHOLD, FaceMatcher } from '@mobilenet-kit/face';
+import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher } from '@mobilenet-kit/face';
 import { BACKEND_FLAG } from '../classification-support';
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
@@ -51,7 +51,7 @@ async function loadGallery(models: FaceModels, gallery: string, threshold: numbe
   } catch (error) {
     throw new Error(`--gallery ${gallery}: cannot read it (${(error as Error).message})`);
   }
-  if (info.isDirectory()) return galleryFromFolder(models, gallery, threshold ?? FACE_API_DISTANCE_THRESHOLD, options);
+  if (info.isDirectory()) return galleryFromFolder(models, gallery, threshold ?? models.embedder.threshold ?? DEFAULT_FACE_DISTANCE_THRESHOLD, options);
   const loaded = FaceMatcher.fromJSON(await readFile(gallery, 'utf8'), gallery);
   if (loaded.dimensions !== models.embedder.dimensions) {
     throw new Error(`${gallery}: the gallery holds ${loaded.dimensions}-d descriptors, but the model gives ${models.embedder.dimensions}-d ones (made with another model?)`);
@@ -68,7 +68,7 @@ export const matchCommand = defineCommand({
     'the best face of each photo is a reference), or a JSON file written by --save-gallery or FaceMatcher.toJSON()',
     "(face-api's FaceMatcher JSON is read too). Then finds the faces in each image, embeds them (--model) and prints",
     'for each face the label of the nearest reference, or "unknown" when its euclidean distance is not below',
-    `--threshold (default ${FACE_API_DISTANCE_THRESHOLD}, face-api's for its own descriptors; a student's threshold should be measured).`,
+    `--threshold (default: the model's measured threshold, ${DEFAULT_FACE_DISTANCE_THRESHOLD} for the teacher, a student's from its model folder).`,
     'A gallery file that is not valid JSON or holds vectors of the wrong length is an error naming the place.',
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files to match (none: only build, and with --save-gallery save, the gallery)', variadic: true, optional: true }],
@@ -76,7 +76,7 @@ export const matchCommand = defineCommand({
     gallery: pathFlag('PATH', 'a folder of per-person subfolders of photos, or a FaceMatcher JSON file (required)'),
     backend: BACKEND_FLAG,
     model: FACE_MODEL_FLAG,
-    threshold: numberFlag({ valueName: 'D', description: 'largest euclidean distance that still names a face', allowed: 'a number > 0', default: `${FACE_API_DISTANCE_THRESHOLD}, or the gallery file's`, min: 0, exclusiveMin: true }),
+    threshold: numberFlag({ valueName: 'D', description: 'largest euclidean distance that still names a face', allowed: 'a number > 0', default: `the model's measured one (teacher ${DEFAULT_FACE_DISTANCE_THRESHOLD}), or the gallery file's`, min: 0, exclusiveMin: true }),
     'min-score': MIN_SCORE_FLAG,
     margin: MARGIN_FLAG,
     'save-gallery': pathFlag('FILE', 'write the gallery (labels and reference descriptors) as FaceMatcher JSON'),

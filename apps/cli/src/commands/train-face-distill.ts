@@ -218,6 +218,7 @@ export const trainFaceDistillCommand = defineCommand({
         await saveEmbedderModel(path.join(out, 'model'), result.graph, result.weights, {
           normalize: 'minusOneToOne',
           l2Normalize: false,
+          threshold: Number(threshold.toFixed(3)),
           source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs); held-out equal-error threshold ${threshold.toFixed(3)}`,
         });
         const a = evaluation.agreement;

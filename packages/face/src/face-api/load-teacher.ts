@@ -1,5 +1,6 @@
 import type { Embedder, EmbedderOptions } from '../embedder';
 import { createEmbedder } from '../embedder';
+import { DEFAULT_FACE_DISTANCE_THRESHOLD } from '../face-matcher';
 import { FACE_API_RECOGNITION_MANIFEST, importFaceApiRecognitionWeights } from './import-recognition-weights';
 import { FACE_API_RECOGNITION_DIVISOR, FACE_API_RECOGNITION_MEAN_RGB } from './recognition-net-graph';
 
@@ -8,7 +9,7 @@ export interface LoadFaceApiTeacherOptions {
   backend: string;
   /** Folder holding face-api's `face_recognition_model-weights_manifest.json` and `.bin`. Default: `model/` of the installed @vladmandic/face-api. */
   modelDir?: string;
-  /** L2-normalize the descriptors. Default false: face-api's own descriptors (what its 0.6 euclidean threshold is for). */
+  /** L2-normalize the descriptors. Default false: face-api's own descriptors (what DEFAULT_FACE_DISTANCE_THRESHOLD was measured on). */
   l2Normalize?: boolean;
   compileOptions?: EmbedderOptions['compileOptions'];
 }
@@ -31,5 +32,7 @@ export async function loadFaceApiTeacher(options: LoadFaceApiTeacherOptions): Pr
     normalize: { meanRgb: FACE_API_RECOGNITION_MEAN_RGB, divisor: FACE_API_RECOGNITION_DIVISOR },
     l2Normalize: options.l2Normalize ?? false,
     compileOptions: options.compileOptions,
+    // Measured on raw descriptors; L2-normalized ones have another scale (no threshold known).
+    ...(options.l2Normalize ? {} : { threshold: DEFAULT_FACE_DISTANCE_THRESHOLD }),
   });
 }
