@@ -100,6 +100,33 @@ describe('webgl in headless Chromium: a browser that flags its WebGL as software
   });
 });
 
+describe('webgl in headless Chromium: a GPU without float32 render targets', () => {
+  let page: BundledPage;
+  beforeAll(async () => {
+    page = await openBundledPage({ entry, browser });
+    await page.call('simulateNoFloat32RenderTargets');
+  });
+  afterAll(async () => {
+    await page?.close();
+  });
+
+  it("textures: 'float32' fails to start, naming the missing capability, instead of losing precision", async () => {
+    expect(await page.call<Started>('tryStart', 'webgl-float32', { textures: 'float32' })).toEqual({
+      ok: false,
+      error:
+        "backend \"webgl-float32\" failed to start: textures: 'float32' was asked for, but this GPU cannot render to float32 textures (tfjs WEBGL_RENDER_FLOAT32_CAPABLE is false); use textures: 'auto' or 'float16'",
+    });
+  });
+
+  it("the default, textures: 'auto', runs on float16 textures there, says so, and computes within tfjs's float16 epsilon", async () => {
+    const started = await page.call<Started>('tryStart', 'webgl', {});
+    expect(started).toMatchObject({ ok: true, backend: { textures: 'float16', packed: true }, out: [0, 2, 6] });
+    const { failures } = await page.call<OpFailures>('failingOpCases', { atol: 1e-1, rtol: 1e-1 });
+    expect(failures).toEqual([]);
+    expect(page.consoleErrors).toEqual([]);
+  });
+});
+
 it('a browser without WebGL (--disable-gpu --disable-software-rasterizer): compile fails with the cause, and nothing falls back', async () => {
   const noWebGL = await launchChromium({ args: ['--disable-gpu', '--disable-software-rasterizer'] });
   const page = await openBundledPage({ entry, browser: noWebGL });

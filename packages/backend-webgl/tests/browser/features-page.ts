@@ -47,6 +47,20 @@ export function simulateCaveatOnlyWebGL(): void {
   }
 }
 
+/**
+ * Makes this page behave like a GPU without float32 render targets (many
+ * mobile GPUs): WebGL 2's EXT_color_buffer_float is never enabled, so
+ * float32 textures cannot be rendered to, which is what tfjs checks
+ * (webgl_util.ts isCapableOfRenderingToFloatTexture).
+ */
+export function simulateNoFloat32RenderTargets(): void {
+  const proto = WebGL2RenderingContext.prototype;
+  const real = proto.getExtension;
+  proto.getExtension = function (this: WebGL2RenderingContext, name: string) {
+    return name === 'EXT_color_buffer_float' ? null : real.call(this, name);
+  } as typeof real;
+}
+
 /** The number of WebGL programs tfjs has compiled so far (its shader cache). */
 function compiledPrograms(): number {
   // tfjs-backend-webgl 4.22 MathBackendWebGL keeps compiled programs in `binaryCache` (private in its types).
