@@ -18,8 +18,9 @@ import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
+import { formatTrainingTable, TRAINING_BENCH_CONFIG, benchTrainingThroughput, type TrainingThroughputResult } from './training-throughput';
 
-const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'all', 'browser'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'all', 'browser'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -29,12 +30,15 @@ const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
  * and at most 3 timed runs of each side (about a minute), whatever --runs says.
  */
 const CPU_DETECTION_RUNS = 3;
+/** A training step on tfjs-backend-cpu takes seconds: at most this many timed steps there. */
+const CPU_TRAINING_RUNS = 5;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
   --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
-                bare onnxruntime-node session on the same file; detection on it vs face-api on wasm) or all (default);
+                bare onnxruntime-node session on the same file; detection on it vs face-api on wasm), training (images/s of
+                trainClassifier at the documented Fashion-MNIST configuration, synthetic images) or all (default);
                 browser: MobileNet 1.0-224 b1 and the face detector (sample1) in headless Chromium, first run and
                 steady state (not part of all)
   --ort-threads comma-separated intra-op thread counts for the onnxruntime task (default: 1,2)
@@ -166,6 +170,22 @@ async function main(): Promise<void> {
     console.log(formatDetectionTable(results));
     console.log(`\n${formatDetectionTargets(results)}`);
     writeReport('detection', { options: { quick, backends, plans, images: decoded.map((d) => d.name) }, results });
+  }
+
+  if (task === 'training' || task === 'all') {
+    const results: TrainingThroughputResult[] = [];
+    for (const backend of backends) {
+      const plan = backend === 'cpu' ? { warmup, runs: Math.min(runs, CPU_TRAINING_RUNS) } : { warmup, runs };
+      process.stderr.write(`${backend} training, batch ${TRAINING_BENCH_CONFIG.batchSize}: ${plan.warmup} warm-up + ${plan.runs} timed steps… `);
+      const r = await benchTrainingThroughput(backend, TRAINING_BENCH_CONFIG, { ...plan, seed: 1 });
+      process.stderr.write(`${r.imagesPerSecond.toFixed(1)} images/s\n`);
+      results.push(r);
+    }
+    console.log('\nTraining throughput: trainClassifier (augmentation, forward, backward, RMSProp, loss read back) at the documented');
+    console.log(`Fashion-MNIST configuration, synthetic images; median over the timed steps after warm-up (cpu: at most ${CPU_TRAINING_RUNS}).`);
+    console.log('images/CPU-s divides by the process CPU time instead of wall time: on this shared machine, the figure that load moves least.\n');
+    console.log(formatTrainingTable(results));
+    writeReport('training', { options: { runs, warmup, backends, config: TRAINING_BENCH_CONFIG }, results });
   }
 
   if (task === 'onnxruntime' || task === 'all') {

@@ -1,0 +1,17 @@
+import '@tensorflow/tfjs-backend-cpu';
+import { describe, expect, it } from 'vitest';
+import { benchTrainingThroughput, formatTrainingTable } from '../src/training-throughput';
+
+describe('training throughput', () => {
+  it('times the steps after the warm-up and reports images/s from their median', async () => {
+    const config = { alpha: 0.25, resolution: 32, variant: 'shallow' as const, batchSize: 4 };
+    const r = await benchTrainingThroughput('cpu', config, { warmup: 1, runs: 3, seed: 1 });
+    expect(r.step.runs).toBe(3);
+    expect(r.imagesPerSecond).toBeCloseTo((1000 * 4) / r.step.median, 9);
+    expect(r.imagesPerCpuSecond).toBeCloseTo((1000 * 4) / r.cpuMsPerStep, 9);
+    expect(r.multAdds).toBeGreaterThan(400_000);
+    const table = formatTrainingTable([r]);
+    expect(table.split('\n')).toHaveLength(2);
+    expect(table).toContain('shallow 0.25 MobileNet-32');
+  });
+});
