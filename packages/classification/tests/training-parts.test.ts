@@ -114,6 +114,8 @@ describe('trainingSegments and config', () => {
     expect(resolveTrainConfig({}).rmsprop).toEqual({ decay: 0.9, momentum: 0.9, epsilon: 1 });
     expect(() => resolveTrainConfig({ epochs: 0 })).toThrow(/epochs 0 is not allowed/);
     expect(() => resolveTrainConfig({ learningRate: -1 })).toThrow(/learningRate -1/);
+    expect(resolveTrainConfig({}).labelSmoothing).toBe(0);
+    expect(() => resolveTrainConfig({ labelSmoothing: 1 })).toThrow(/labelSmoothing 1/);
     expect(() => resolveTrainConfig({ cacheFeatures: true })).toThrow(/only with freeze: 'backbone'/);
     expect(() => resolveTrainConfig({ rmsprop: { decay: 1, momentum: 0.9, epsilon: 1 } })).toThrow(/rmsprop/);
   });

@@ -19,6 +19,8 @@ export interface TrainConfig {
   /** L2 weight decay (TF-slim's `weight_decay`, loss += l2 · Σw²/2) on conv and dense kernels; never on depthwise filters, biases or BN. 0: off. */
   readonly l2: number;
   readonly augment: AugmentSettings;
+  /** Label smoothing ε (Keras/tfjs convention: targets y·(1 − ε) + ε/classes). 0: off. */
+  readonly labelSmoothing: number;
   /** Fraction of the training set held out for validation (stratified), in [0, 1). */
   readonly validationFraction: number;
   /** Momentum of the BN moving averages (tfjs-layers/Keras default 0.99; short runs want less). */
@@ -45,6 +47,7 @@ export const TRAIN_DEFAULTS: TrainConfig = Object.freeze({
   rmsprop: RMSPROP_DEFAULTS,
   l2: 4e-5,
   augment: Object.freeze({ pad: 2, flip: true }),
+  labelSmoothing: 0,
   validationFraction: 0.05,
   batchNormMomentum: 0.9,
   freeze: 'none' as FreezeSpec,
@@ -64,6 +67,7 @@ export function resolveTrainConfig(config: Partial<TrainConfig> = {}): TrainConf
   if (!(c.decayRate > 0 && c.decayRate <= 1)) throw new ClassificationOptionError('decayRate', c.decayRate, 'a number in (0, 1]', where);
   if (!positive(c.decayEpochs)) throw new ClassificationOptionError('decayEpochs', c.decayEpochs, 'a number > 0', where);
   if (!(c.l2 >= 0)) throw new ClassificationOptionError('l2', c.l2, 'a number ≥ 0', where);
+  if (!(c.labelSmoothing >= 0 && c.labelSmoothing < 1)) throw new ClassificationOptionError('labelSmoothing', c.labelSmoothing, 'a number in [0, 1)', where);
   if (!Number.isInteger(c.augment.pad) || c.augment.pad < 0) throw new ClassificationOptionError('augment.pad', c.augment.pad, 'an integer ≥ 0', where);
   if (!(c.validationFraction >= 0 && c.validationFraction < 1)) throw new ClassificationOptionError('validationFraction', c.validationFraction, 'a fraction in [0, 1)', where);
   if (!(c.batchNormMomentum >= 0 && c.batchNormMomentum < 1)) throw new ClassificationOptionError('batchNormMomentum', c.batchNormMomentum, 'a number in [0, 1)', where);

@@ -262,7 +262,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
             const logits = tf.add(tf.matMul(tf.mul(features, dropMask), kernel), bias);
             predictions = tf.keep(tf.argMax(logits, 1));
             // The L2 term's gradient (l2·w on conv and FC kernels) is added by the optimizer; the loss reported is the data term.
-            return tf.losses.softmaxCrossEntropy(y, logits) as tfc.Scalar;
+            return tf.losses.softmaxCrossEntropy(y, logits, undefined, config.labelSmoothing) as tfc.Scalar;
           }, [...variables.values()]);
           const byName = new Map<string, tfc.Tensor>();
           for (const [name, v] of variables) {
