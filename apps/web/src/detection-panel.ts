@@ -215,8 +215,8 @@ export class DetectionPanel {
     this.#showBusy(this.#detectors.has(backend) ? `Detecting on ${backend}…` : `Loading the detector on ${backend}…`);
     try {
       await afterNextPaint();
-      const { detector } = await this.#detector(backend);
-      const decoded = await this.#decodedPhoto(photo);
+      // Loading the detector and decoding the photo overlap (network, then CPU).
+      const [{ detector }, decoded] = await Promise.all([this.#detector(backend), this.#decodedPhoto(photo)]);
       const { rgb } = decoded;
       this.#setStatus('running', key);
       this.#showBusy(backend === 'cpu' ? 'Detecting on cpu (plain JavaScript: several seconds)…' : `Detecting on ${backend}…`);
