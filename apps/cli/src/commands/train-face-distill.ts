@@ -218,7 +218,8 @@ export const trainFaceDistillCommand = defineCommand({
         await saveEmbedderModel(path.join(out, 'model'), result.graph, result.weights, {
           normalize: 'minusOneToOne',
           l2Normalize: false,
-          threshold: Number(threshold.toFixed(3)),
+          // A student that cannot separate faces at all has an equal-error threshold of 0: then no threshold is stored.
+          ...(threshold > 0 ? { threshold: Number(threshold.toPrecision(3)) } : {}),
           source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs); held-out equal-error threshold ${threshold.toFixed(3)}`,
         });
         const a = evaluation.agreement;
