@@ -52,6 +52,8 @@ export class DetectionPanel {
   #decoded: { key: string; image: Promise<{ rgb: RgbImage; ms: number; shown: boolean }> } | undefined;
   #busy = false;
   #again = false;
+  #shown = true;
+  #pendingWhileHidden = false;
   #webcam: { stream: MediaStream; canvas: HTMLCanvasElement } | undefined;
   readonly #result = byId('detect-result');
 
@@ -61,8 +63,27 @@ export class DetectionPanel {
     this.#wireInputs();
     backend.onChange(() => {
       if (this.#webcam) return; // the webcam loop picks the new backend up on its next frame
-      if (this.#photo) void this.detect();
+      if (this.#photo) this.#detectWhenShown();
     });
+  }
+
+  /**
+   * Whether the tab is shown. A hidden tab does not detect (a backend picked
+   * for the explorer must not start a face detection that blocks the page on
+   * cpu); it catches up when shown again. Leaving the tab stops the webcam.
+   */
+  setShown(shown: boolean): void {
+    this.#shown = shown;
+    if (!shown) this.#stopWebcam();
+    else if (this.#pendingWhileHidden) {
+      this.#pendingWhileHidden = false;
+      void this.detect();
+    }
+  }
+
+  #detectWhenShown(): void {
+    if (this.#shown) void this.detect();
+    else this.#pendingWhileHidden = true;
   }
 
   /** The software-WebGL retry replaces the webgl backend: forget its failed or old detector. */
@@ -151,7 +172,7 @@ export class DetectionPanel {
     img.src = photo.displayUrl;
     replaceChildren(byId('overlay'));
     byId('caption').textContent = photo.label;
-    void this.detect();
+    this.#detectWhenShown();
   }
 
   /** Detects faces in the chosen photo; a request while one runs runs once more afterwards, with the latest choices. */

@@ -56,6 +56,7 @@ function selectTab(tab: string): void {
     button.setAttribute('aria-selected', String(selected));
     byId(`tab-${button.dataset.tab}`).hidden = !selected;
   }
+  detection.setShown(tab === 'detect');
 }
 
 renderBackendPicker();

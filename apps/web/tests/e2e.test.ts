@@ -240,8 +240,9 @@ describe('apps/web, built and served, in headless Chromium', () => {
     }
   });
 
-  it('backbone explorer: the sliders pick 0.5 MobileNet-160, its table and totals are core\'s cost model, and latency is measured on wasm', async () => {
-    const app = await openApp(browser, server, 'tab=explore&sample=none&backend=wasm');
+  it('backbone explorer: the sliders pick 0.5 MobileNet-160, its table and totals are core\'s cost model, latency is measured on wasm; the hidden detection tab waits until shown', async () => {
+    // The default photo is chosen, but the detection tab is hidden: it must not detect until shown.
+    const app = await openApp(browser, server, 'tab=explore&backend=wasm');
     try {
       const setSlider = (id: string, index: number) =>
         app.page.evaluate(
@@ -274,6 +275,10 @@ describe('apps/web, built and served, in headless Chromium', () => {
       expect(latency.record?.medianMs).toBeGreaterThan(0);
       console.log(`explorer: 0.5 MobileNet-160 on wasm in Chromium: first run ${latency.record?.firstMs.toFixed(1)} ms, median ${latency.record?.medianMs.toFixed(1)} ms`);
       await app.page.screenshot({ path: path.join(OUTPUT, 'explorer.png'), fullPage: true });
+      expect(await app.page.evaluate(() => [document.getElementById('detect-result')!.dataset.status, window.__mobilenetKit.lastDetection])).toEqual(['idle', undefined]);
+      await app.page.click('#tab-button-detect');
+      const run = await readDetection(app.page, 'sample1.jpg|wasm');
+      expect(run.faces.length).toBe(nodeFaces['sample1.jpg'].length);
       expect(app.foreignRequests).toEqual([]);
       expect(app.consoleErrors).toEqual([]);
     } finally {
