@@ -80,7 +80,7 @@ export class ExplorerPanel {
       card('mult-adds', formatCount(totals.multAdds), `${((100 * totals.multAdds) / full.multAdds).toFixed(1)}% of 1.0 MobileNet-224`, 'conv, depthwise and FC, as the paper counts'),
       card('parameters', formatCount(totals.params), `${formatInteger(totals.params)} kernel weights`, `${formatCount(totals.paramsWithBiasAndBn)} with biases and batch norm`),
       paper
-        ? card('the paper says', `${paper.top1}% top-1`, `${paper.multAddsM}M mult-adds, ${paper.paramsM}M params`, `ImageNet, ${paper.table}`)
+        ? card('the paper says', `${paper.top1}% top-1`, `${paper.multAddsM}M mult-adds, ${paper.paramsM}M params`, `ImageNet, ${paper.table}`, ...(paper.note ? [paper.note] : []))
         : card('the paper says', '—', 'no ImageNet figure for this pair', 'Tables 6 and 7 vary α and ρ one at a time'),
     );
     byId('cards').dataset.multAdds = String(totals.multAdds);
