@@ -51,5 +51,6 @@ export {
   type ImportedFaceApiSsd,
 } from './face-api/import-weights';
 export { findFaceApiModelDir, readFaceApiManifest, type FaceApiManifestFile, type FaceApiModelNeed } from './face-api/face-api-model-dir';
-export { loadFaceDetector, type LoadFaceDetectorOptions } from './face-api/load-face-detector';
+export { createFaceApiDetector, loadFaceDetector, type FaceApiDetectorOptions, type LoadFaceDetectorOptions } from './face-api/load-face-detector';
+export { fetchFaceApiManifest } from './face-api/fetch-face-api-manifest';
 export { DetectionOptionError, WeightImportError } from './errors';
