@@ -3,22 +3,29 @@
 // turbo, then print one summary line over all of them ("N passed, N failed"),
 // which vitest's per-package summaries do not give.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const workspaceDirs = ['packages', 'apps', 'tooling']
-  .flatMap((group) => {
-    const dir = path.join(root, group);
-    return existsSync(dir) ? readdirSync(dir).map((name) => path.join(dir, name)) : [];
-  })
-  .filter((dir) => existsSync(path.join(dir, 'package.json')));
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const turboArgs = process.argv.slice(2); // e.g. --filter=web: only those packages are run, cleared and counted
+
+// The packages whose `test` turbo will run with these arguments (its dry run), so that a filtered run
+// neither clears nor expects the reports of packages it leaves out.
+const dryRun = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', '--dry-run=json', ...turboArgs], { cwd: root, env, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+if (dryRun.status !== 0) {
+  process.stderr.write(dryRun.stderr);
+  console.error(`test: turbo could not plan the run (exit ${dryRun.status})`);
+  process.exit(1);
+}
+const workspaceDirs = JSON.parse(dryRun.stdout)
+  .tasks.filter((t) => t.task === 'test' && t.command !== '<NONEXISTENT>')
+  .map((t) => path.join(root, t.directory));
 
 for (const dir of workspaceDirs) rmSync(path.join(dir, '.vitest-results'), { recursive: true, force: true });
 
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
-const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1', ...process.argv.slice(2)], {
+const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'test', '--continue', '--concurrency=1', ...turboArgs], {
   cwd: root,
   stdio: 'inherit',
   env,
