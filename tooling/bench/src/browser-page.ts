@@ -9,7 +9,7 @@ import { registerCpuBackend } from '@mobilenet-kit/backend-cpu';
 import { registerWasmBackend } from '@mobilenet-kit/backend-wasm';
 import { registerWebGLBackend } from '@mobilenet-kit/backend-webgl';
 import { type BackendInfo, compile, getBackend } from '@mobilenet-kit/core';
-import { createFaceApiDetector, FACE_API_SSD_MANIFEST, importFaceApiSsdWeights } from '@mobilenet-kit/detection';
+import { createFaceApiDetector, FACE_API_SSD_MANIFEST, fetchFaceApiManifest, importFaceApiSsdWeights } from '@mobilenet-kit/detection';
 import type { RgbImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BenchConfig, benchInput } from './configs';
@@ -97,12 +97,6 @@ async function decodePhoto(url: string): Promise<RgbImage> {
   return { width: bitmap.width, height: bitmap.height, data };
 }
 
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
 /**
  * face-api's SSD MobileNetV1 face detector, end to end on one photo
  * (preprocess + network + box decoding + NMS). The weights are fetched and
@@ -111,9 +105,8 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
  */
 export async function benchFaceDetectorInPage(backend: string, photo: string, warmup: number, runs: number, warmupOnCompile = false): Promise<PageTimings> {
   const startMs = await start(backend);
-  const manifestUrl = new URL(`${BROWSER_BENCH_PATHS.faceApiModel}${FACE_API_SSD_MANIFEST}`, location.href).href;
-  const manifest = JSON.parse(new TextDecoder().decode(await fetchBytes(manifestUrl))) as unknown;
-  const imported = await importFaceApiSsdWeights(manifest, (shard) => fetchBytes(new URL(shard, manifestUrl).href), manifestUrl);
+  const { manifest, manifestPath, readShard } = await fetchFaceApiManifest('browser bench', BROWSER_BENCH_PATHS.faceApiModel, FACE_API_SSD_MANIFEST);
+  const imported = await importFaceApiSsdWeights(manifest, readShard, manifestPath);
   const image = await decodePhoto(`${BROWSER_BENCH_PATHS.samples}${photo}`);
   const tensorsBefore = tf.memory().numTensors;
   const t0 = performance.now();
