@@ -49,6 +49,7 @@ export const trainCommand = defineCommand({
     'atomically to <out>/checkpoint; --resume continues from it exactly. At the end: <out>/model (the model folder,',
     'labels in its metadata), <out>/report.json, <out>/curves.png (loss and accuracy) and <out>/confusion.png.',
     `Data: ${FASHION_MNIST_DEFAULT_DIR} (Debian: ${FASHION_MNIST_APT_COMMAND}) or --data.`,
+    'Face embeddings: mobilenet-kit train face-distill (see its --help).',
   ].join('\n'),
   positionals: [{ name: 'dataset', description: `the dataset: ${DATASETS.join(', ')}` }],
   flags: {
