@@ -26,6 +26,7 @@ import { formatCount, formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
 import { trainFaceDistillCommand } from './train-face-distill';
+import { trainFacesCommand } from './train-faces';
 
 const DATASETS = ['fashion-mnist'] as const;
 
@@ -49,7 +50,7 @@ export const trainCommand = defineCommand({
     'atomically to <out>/checkpoint; --resume continues from it exactly. At the end: <out>/model (the model folder,',
     'labels in its metadata), <out>/report.json, <out>/curves.png (loss and accuracy) and <out>/confusion.png.',
     `Data: ${FASHION_MNIST_DEFAULT_DIR} (Debian: ${FASHION_MNIST_APT_COMMAND}) or --data.`,
-    'Face embeddings: mobilenet-kit train face-distill (see its --help).',
+    'Face embeddings: mobilenet-kit train face-distill and train faces (see their --help).',
   ].join('\n'),
   positionals: [{ name: 'dataset', description: `the dataset: ${DATASETS.join(', ')}` }],
   flags: {
@@ -75,7 +76,7 @@ export const trainCommand = defineCommand({
     dropout: numberFlag({ valueName: 'P', description: "dropout rate before the classifier's dense layer", allowed: 'a number ≥ 0 and < 1', default: '0.001', min: 0 }),
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
   },
-  subcommands: [trainFaceDistillCommand],
+  subcommands: [trainFaceDistillCommand, trainFacesCommand],
   examples: ['mobilenet-kit train fashion-mnist --alpha 0.5 --epochs 10 --out run1', 'mobilenet-kit train fashion-mnist --out run1 --resume', 'mobilenet-kit train fashion-mnist --limit 3000 --epochs 3 --out quick'],
   async run({ flags, positionals }, io) {
     const dataset = positionals[0]!;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeModel, encodeModel, type Graph, type Weights } from '@mobilenet-kit/core';
 
@@ -77,6 +77,7 @@ export async function saveFaceCheckpoint(file: string, checkpoint: FaceCheckpoin
   parts.push(hash.digest());
   const target = path.resolve(file);
   const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  await mkdir(path.dirname(target), { recursive: true });
   const handle = await open(temp, 'w');
   try {
     for (const p of parts) await handle.write(p);
