@@ -33,7 +33,7 @@ export interface DefaultBackendChoice {
 
 async function onnxruntimeNodeVersion(): Promise<string | undefined> {
   try {
-    return (await importRuntime('onnxruntime-node')).env.versions?.['node'];
+    return (await importRuntime('onnxruntime-node')).env.versions?.node;
   } catch {
     return undefined;
   }

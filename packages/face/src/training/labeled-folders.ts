@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Detector } from '@mobilenet-kit/detection';
@@ -17,7 +18,7 @@ export async function readLabeledFaceFolders(
   detector: Detector,
   options: { minScore?: number; margin?: number } = {},
 ): Promise<{ people: LabeledFaces[]; skipped: { file: string; reason: string }[] }> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
