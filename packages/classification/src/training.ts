@@ -6,8 +6,8 @@
 export { registerTrainingKernels, conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from '@mobilenet-kit/backend-tfjs/training';
 export { trainClassifier, type BatchProgress, type EpochResult, type TrainClassifierOptions, type TrainResult } from './training/trainer';
 export { TRAIN_DEFAULTS, resolveTrainConfig, type TrainConfig } from './training/config';
-export { RmsProp, RMSPROP_DEFAULTS, type RmsPropSettings, type RmsPropState } from './training/rmsprop';
-export { learningRateAt, type LearningRateSchedule } from './training/schedule';
+// The optimizer and the schedule live in backend-tfjs too (the face trainers use them); re-exported for existing users.
+export { RmsProp, RMSPROP_DEFAULTS, type RmsPropSettings, type RmsPropState, learningRateAt, type LearningRateSchedule } from '@mobilenet-kit/backend-tfjs/training';
 export { augmentCanvas, type AugmentSettings } from './training/augment';
 export { shuffledIndices, validationSplit } from './training/shuffle';
 export { trainingSegments, type FreezeSpec, type TrainingSegments } from './training/segments';

@@ -1,7 +1,8 @@
 /**
  * `@mobilenet-kit/backend-tfjs/training`: what any head needs to train a
  * MobileNet through tfjs in Node: convolution gradient kernels (tfjs-backend-wasm
- * lacks three; tfjs-backend-cpu's filter gradient is slow) and a faster BN gradient.
+ * lacks three; tfjs-backend-cpu's filter gradient is slow), a faster BN gradient,
+ * TF 1's RMSProp and the warm-up + exponential-decay learning-rate schedule.
  */
 export { registerTrainingKernels } from './register-training-kernels';
 export { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './conv-gradients';
@@ -9,3 +10,5 @@ export { convGeometry, convTaps, type ConvGeometry, type ConvTaps } from './conv
 export { batchNormGradConfig } from './batch-norm-gradient';
 export { activationGradConfigs, rangeGradient, RANGE_GRADIENT_KERNEL } from './activation-gradients';
 export { isPointwise } from './pointwise-gradients';
+export { RmsProp, RMSPROP_DEFAULTS, type RmsPropSettings, type RmsPropState } from './rmsprop';
+export { learningRateAt, type LearningRateSchedule } from './schedule';

@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
+import type { RmsPropState } from '@mobilenet-kit/backend-tfjs/training';
 import { encodeModel, type Graph, MODEL_JSON_FILE, type Weights } from '@mobilenet-kit/core';
 import { loadModel, type ModelFs, nodeModelFs } from '@mobilenet-kit/core/node';
-import type { RmsPropState } from './rmsprop';
 
 export const CHECKPOINT_FORMAT = 'mobilenet-kit-checkpoint';
 export const CHECKPOINT_FORMAT_VERSION = 1;

@@ -1,7 +1,6 @@
+import { RMSPROP_DEFAULTS, type RmsPropSettings } from '@mobilenet-kit/backend-tfjs/training';
 import { ClassificationOptionError } from '../errors';
 import type { AugmentSettings } from './augment';
-import type { RmsPropSettings } from './rmsprop';
-import { RMSPROP_DEFAULTS } from './rmsprop';
 import type { FreezeSpec } from './segments';
 
 /** Everything that decides a training run; stored in each checkpoint, so that a resumed run uses the same settings. */

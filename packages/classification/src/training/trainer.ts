@@ -1,6 +1,6 @@
 import { deriveSeed, mulberry32 } from '@mobilenet-kit/backbone';
 import { activateTfBackend } from '@mobilenet-kit/backend-tfjs';
-import { registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
+import { learningRateAt, RmsProp, registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
 import { analyzeGraph, type Graph, type WeightTensor, type Weights } from '@mobilenet-kit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tflayers from '@tensorflow/tfjs-layers';
@@ -12,8 +12,6 @@ import { augmentCanvas } from './augment';
 import { type Checkpoint, loadCheckpoint, recoverCheckpointDir, saveCheckpoint } from './checkpoint';
 import { resolveTrainConfig, type TrainConfig } from './config';
 import { buildLayersSegment, type LayersSegment, readVariables } from './layers-bridge';
-import { RmsProp } from './rmsprop';
-import { learningRateAt } from './schedule';
 import { trainingSegments } from './segments';
 import { shuffledIndices, validationSplit } from './shuffle';
 

@@ -21,6 +21,12 @@ export interface RmsPropSettings {
   readonly momentum: number;
   /** TF-slim's --opt_epsilon default: 1.0. */
   readonly epsilon: number;
+  /**
+   * The mean-square slot's starting value: 1 as TF 1 (the default), 0 as
+   * tfjs's tf.train.rmsprop, whose first steps are then lr·g/√(0.1·g²) ≈ 3·lr
+   * for every parameter at once, whatever the gradient's scale.
+   */
+  readonly initialMeanSquare?: number;
 }
 
 export const RMSPROP_DEFAULTS: RmsPropSettings = Object.freeze({ decay: 0.9, momentum: 0.9, epsilon: 1.0 });
@@ -57,7 +63,7 @@ export class RmsProp {
       let s = this.slots.get(name);
       if (!s) {
         // TF 1 initializes the mean-square slot with ones.
-        s = { ms: new Float32Array(w.length).fill(1), mom: new Float32Array(w.length), shape: [...variable.shape] };
+        s = { ms: new Float32Array(w.length).fill(this.settings.initialMeanSquare ?? 1), mom: new Float32Array(w.length), shape: [...variable.shape] };
         this.slots.set(name, s);
       }
       const l2 = weightDecay(name);
