@@ -30,12 +30,20 @@ type Tf = typeof tfc;
 type TensorInfo = tfc.TensorInfo;
 type Attrs = Record<string, unknown>;
 
-/** The backend's own kernel, kept to run the cases ours do not handle; a clear error when it has none. */
-function originalKernel(tf: Tf, name: string, backendName: string): tfc.KernelFunc {
-  const own = tf.getKernel(name, backendName)?.kernelFunc;
-  return own ?? (() => {
-    throw new Error(`${name} on tfjs backend "${backendName}": only 1×1 stride-1 convolutions are handled here, and the backend has no ${name} of its own`);
-  });
+/**
+ * The backend's own kernel, kept to run the cases ours do not handle (a clear
+ * error when it has none), with its setup and dispose hooks: tfjs-backend-wasm
+ * binds each kernel's wasm function in `setupFunc` when the backend starts,
+ * which may be after we replace the kernel.
+ */
+function originalKernel(tf: Tf, name: string, backendName: string): Pick<tfc.KernelConfig, 'kernelFunc' | 'setupFunc' | 'disposeFunc'> {
+  const own = tf.getKernel(name, backendName);
+  if (own) return { kernelFunc: own.kernelFunc, setupFunc: own.setupFunc, disposeFunc: own.disposeFunc };
+  return {
+    kernelFunc: () => {
+      throw new Error(`${name} on tfjs backend "${backendName}": only 1×1 stride-1 convolutions are handled here, and the backend has no ${name} of its own`);
+    },
+  };
 }
 
 function kernelConfigs(tf: Tf, backendName: string): tfc.KernelConfig[] {
@@ -57,6 +65,8 @@ function kernelConfigs(tf: Tf, backendName: string): tfc.KernelConfig[] {
     {
       kernelName: 'Conv2DBackpropInput',
       backendName,
+      ...(ownInputGradient.setupFunc ? { setupFunc: ownInputGradient.setupFunc } : {}),
+      ...(ownInputGradient.disposeFunc ? { disposeFunc: ownInputGradient.disposeFunc } : {}),
       kernelFunc: (args) => {
         const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
         const a = args.attrs as Attrs;
@@ -67,7 +77,7 @@ function kernelConfigs(tf: Tf, backendName: string): tfc.KernelConfig[] {
             return pointwiseInputGradient(tf, backendName, args.backend as unknown as KernelBackendLike, dy, filter, g, inputShape);
           }
         }
-        return ownInputGradient(args);
+        return ownInputGradient.kernelFunc(args);
       },
     },
     {
