@@ -13,6 +13,9 @@ export interface TrainingBenchConfig {
   readonly resolution: number;
   readonly variant: MobileNetV1Variant;
   readonly batchSize: number;
+  /** Shift and flip augmentation on (the trainer's default) or off (--no-augment). */
+  readonly augment: boolean;
+  readonly labelSmoothing: number;
 }
 
 export interface TrainingThroughputResult {
@@ -69,7 +72,14 @@ export async function benchTrainingThroughput(backend: string, config: TrainingB
     tf,
     tfl,
     tfBackend: backend,
-    config: { epochs: 1, batchSize: config.batchSize, validationFraction: 0, seed: options.seed },
+    config: {
+      epochs: 1,
+      batchSize: config.batchSize,
+      validationFraction: 0,
+      seed: options.seed,
+      labelSmoothing: config.labelSmoothing,
+      ...(config.augment ? {} : { augment: { pad: 0, flip: false } }),
+    },
     onBatch: (p) => {
       const now = { wall: performance.now(), cpu: process.cpuUsage() };
       // Step b's time is from the end of step b − 1; the first `warmup` steps are not counted.
@@ -118,4 +128,4 @@ export function formatTrainingTable(results: readonly TrainingThroughputResult[]
 }
 
 /** The documented command's model and batch (packages/classification/README.md, "Fashion-MNIST: what was measured"). */
-export const TRAINING_BENCH_CONFIG: TrainingBenchConfig = { alpha: 0.5, resolution: 32, variant: 'shallow', batchSize: 64 };
+export const TRAINING_BENCH_CONFIG: TrainingBenchConfig = { alpha: 0.5, resolution: 32, variant: 'shallow', batchSize: 64, augment: false, labelSmoothing: 0.1 };

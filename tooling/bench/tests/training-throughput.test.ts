@@ -4,7 +4,7 @@ import { benchTrainingThroughput, formatTrainingTable } from '../src/training-th
 
 describe('training throughput', () => {
   it('times the steps after the warm-up and reports images/s from their median', async () => {
-    const config = { alpha: 0.25, resolution: 32, variant: 'shallow' as const, batchSize: 4 };
+    const config = { alpha: 0.25, resolution: 32, variant: 'shallow' as const, batchSize: 4, augment: true, labelSmoothing: 0 };
     const r = await benchTrainingThroughput('cpu', config, { warmup: 1, runs: 3, seed: 1 });
     expect(r.step.runs).toBe(3);
     expect(r.imagesPerSecond).toBeCloseTo((1000 * 4) / r.step.median, 9);
