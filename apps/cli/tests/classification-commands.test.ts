@@ -45,7 +45,7 @@ describe('mobilenet-kit train fashion-mnist', () => {
 
   it('trains, writes the model folder, report, charts and checkpoint; evaluate and classify read the model', async () => {
     const out = path.join(dir, 'run');
-    const r = await runCli(quick(out));
+    const r = await runCli(quick(out, '--label-smoothing', '0.1', '--dropout', '0.2'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^training mobilenet_0\.25_32_classifier on 160 Fashion-MNIST images/m);
@@ -57,10 +57,11 @@ describe('mobilenet-kit train fashion-mnist', () => {
     const png = await readFile(path.join(out, 'curves.png'));
     expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
-    expect(report).toMatchObject({ trainImages: 160, testImages: 40, alpha: 0.25, resolution: 32 });
+    expect(report).toMatchObject({ trainImages: 160, testImages: 40, alpha: 0.25, resolution: 32, config: { labelSmoothing: 0.1 } });
     expect(report.history).toHaveLength(1);
     const model = await loadModel(path.join(out, 'model'));
     expect(model.metadata).toMatchObject({ task: 'classification', labels: expect.arrayContaining(['Shirt', 'Ankle boot']), preprocessing: { grayscale: true, contentSize: 28 } });
+    expect(model.graph.nodes.find((n) => n.op === 'dropout')?.attrs).toMatchObject({ rate: 0.2 });
 
     const again = await runCli(quick(out));
     expect(again.code).toBe(2);
