@@ -18,6 +18,8 @@ export interface OrtSessionOptions {
   executionProviders?: readonly string[];
   logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
   logId?: string;
+  /** Free-form session config entries (onnxruntime-common's `extra`), e.g. `{ session: { intra_op: { allow_spinning: '0' } } }`. */
+  extra?: Record<string, unknown>;
 }
 
 export interface OrtSession {

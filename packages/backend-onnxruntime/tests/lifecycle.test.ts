@@ -74,7 +74,32 @@ describe("the 'onnxruntime' backend", () => {
     await expect(compile(graph, weights, { backend: 'onnxruntime', backendOptions: { opset: 9 } })).rejects.toThrow(/opset must be an integer from 11 to 22/);
   });
 
+  it('passes spinning to onnxruntime as session.intra_op.allow_spinning (factory or per compile), same outputs, and says so', async () => {
+    const { graph, weights } = smallGraph();
+    const created: unknown[] = [];
+    // The real onnxruntime-node, with InferenceSession.create recording the options it gets.
+    const recording = async () => {
+      const ort = (await import('onnxruntime-node')) as unknown as { InferenceSession: { create(m: Uint8Array, o?: unknown): Promise<unknown> } };
+      return { ...ort, InferenceSession: { create: (m: Uint8Array, o?: unknown) => (created.push(o), ort.InferenceSession.create(m, o)) } };
+    };
+    const backend = onnxruntimeBackend({ threads: 2, spinning: false, importer: recording });
+    await backend.init?.();
+    const quiet = await backend.compile(graph, weights, {});
+    const spinningAgain = await backend.compile(graph, weights, { backendOptions: { spinning: true } });
+    const plain = await compile(graph, weights, { backend: 'onnxruntime' });
+    expect(quiet.backend.spinning).toBe(false);
+    expect(spinningAgain.backend.spinning).toBe(true);
+    expect(plain.backend.spinning).toBeUndefined();
+    expect(created.map((o) => (o as { extra?: unknown }).extra)).toEqual([{ session: { intra_op: { allow_spinning: '0' } } }, { session: { intra_op: { allow_spinning: '1' } } }]);
+    const x = input(2);
+    const [a, b] = [await quiet.run({ image: x }), await plain.run({ image: x })];
+    expect(a.probabilities!.data).toEqual(b.probabilities!.data);
+    for (const m of [quiet, spinningAgain, plain]) m.dispose();
+    await expect(compile(graph, weights, { backend: 'onnxruntime', backendOptions: { spinning: 'no' } })).rejects.toThrow(/compile backendOptions: spinning must be true or false, got "no"/);
+  });
+
   it('rejects bad factory options up front', () => {
+    expect(() => onnxruntimeBackend({ spinning: 0 as unknown as boolean })).toThrow(/onnxruntimeBackend: spinning must be true or false, got 0/);
     expect(() => onnxruntimeBackend({ threads: 1.5 })).toThrow(/threads must be a positive integer, got 1.5/);
     expect(() => onnxruntimeBackend({ executionProviders: [] })).toThrow(/executionProviders must be a non-empty list/);
   });

@@ -19,6 +19,8 @@ import type { Timing } from './stats';
  * same file, and at most 1.5× this figure.
  */
 export const BEST_MEASURED_MS = 4.4;
+/** The same measurement at 1 thread (FACTS.md: 6.8 ms), the reference for 1-thread rows; the target is set at 2 threads. */
+export const MEASURED_1_THREAD_MS = 6.8;
 export const MAX_OVERHEAD = 0.1;
 export const MAX_VS_BEST = 1.5;
 
@@ -46,6 +48,18 @@ export interface OnnxruntimeBenchOptions {
   readonly runs: number;
   readonly seed: number;
   readonly threads: number;
+}
+
+/**
+ * Runs per turn when A and B alternate. With more than one intra-op thread,
+ * onnxruntime's idle workers spin-wait after each run; run for run
+ * alternation then times each side against the other's spinning threads
+ * (measured here, MobileNet 1.0-224 at 2 threads: one session alone 4.8 ms,
+ * two sessions alternated 9.7 ms, four 21.7 ms). Turns of 10 runs, each
+ * after one untimed run, keep the two sides apart.
+ */
+function spinBlock(threads: number): number {
+  return threads > 1 ? 10 : 1;
 }
 
 function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
@@ -84,8 +98,9 @@ export async function benchOnnxruntimeMobileNet(config: BenchConfig, options: On
     for (const t of Object.values(out)) if (!(t.data instanceof Float32Array)) throw new Error('bare session: not float32');
   };
   try {
-    const { a: ours, b: bare } = await alternateAB(runOurs, runBare(sessions.nchw), options);
-    const { a: nchw, b: nhwc } = await alternateAB(runBare(sessions.nchw), runBare(sessions.nhwc), options);
+    const ab = { ...options, block: spinBlock(options.threads) };
+    const { a: ours, b: bare } = await alternateAB(runOurs, runBare(sessions.nchw), ab);
+    const { a: nchw, b: nhwc } = await alternateAB(runBare(sessions.nchw), runBare(sessions.nhwc), ab);
     return {
       config,
       label: configLabel(config),
@@ -142,7 +157,7 @@ export async function benchOnnxruntimeDetection(images: readonly BenchImage[], o
           input.dispose();
         }
       };
-      const { a, b } = await alternateAB(runOurs, runFaceApi, options);
+      const { a, b } = await alternateAB(runOurs, runFaceApi, { ...options, block: spinBlock(options.threads) });
       results.push({ image: name, threads: options.threads, faces: { ours, faceApi: theirs }, ours: a, faceApi: b, ratio: b.median / a.median });
     }
   } finally {
@@ -185,11 +200,14 @@ export function formatOnnxruntimeTargets(results: readonly OnnxruntimeMobileNetR
   if (headline.length === 0) return 'targets: MobileNet 1.0-224 batch 1 was not measured';
   const lines = headline.map((r) => {
     const overheadOk = r.overhead <= MAX_OVERHEAD;
+    const overheadText = `overhead over the bare session ${(100 * r.overhead).toFixed(1)}% (target ≤ ${100 * MAX_OVERHEAD}%: ${overheadOk ? 'met' : 'NOT met'})`;
+    if (r.threads === 1) {
+      // Issue 8's latency target is the 2-thread figure; at 1 thread the same measurement's 1-thread figure is the reference.
+      const vs1 = r.ours.median / MEASURED_1_THREAD_MS;
+      return `1.0-224 b1, 1 thread: ${overheadText}; ${r.ours.median.toFixed(2)} ms = ${vs1.toFixed(2)}× the ${MEASURED_1_THREAD_MS} ms measured at 1 thread (for reference; the latency target is set at 2 threads)`;
+    }
     const vsBest = r.ours.median / BEST_MEASURED_MS;
-    return (
-      `1.0-224 b1, ${r.threads} thread(s): overhead over the bare session ${(100 * r.overhead).toFixed(1)}% (target ≤ ${100 * MAX_OVERHEAD}%: ${overheadOk ? 'met' : 'NOT met'}); ` +
-      `${r.ours.median.toFixed(2)} ms = ${vsBest.toFixed(2)}× the best measured ${BEST_MEASURED_MS} ms (target ≤ ${MAX_VS_BEST}×: ${vsBest <= MAX_VS_BEST ? 'met' : 'NOT met'})`
-    );
+    return `1.0-224 b1, ${r.threads} threads: ${overheadText}; ${r.ours.median.toFixed(2)} ms = ${vsBest.toFixed(2)}× the best measured ${BEST_MEASURED_MS} ms at 2 threads (target ≤ ${MAX_VS_BEST}×: ${vsBest <= MAX_VS_BEST ? 'met' : 'NOT met'})`;
   });
   return lines.join('\n');
 }

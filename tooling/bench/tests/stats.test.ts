@@ -30,6 +30,17 @@ describe('alternateAB', () => {
     expect(b.runs).toBe(4);
     expect(calls).toEqual(['a', 'b', 'a', 'b', 'b', 'a', 'a', 'b', 'b', 'a']);
   });
+  it('in blocks, each turn starts with one untimed run and the sides take turns going first', async () => {
+    const calls: string[] = [];
+    const { a, b } = await alternateAB(
+      async () => void calls.push('a'),
+      async () => void calls.push('b'),
+      { warmup: 1, runs: 5, block: 3 },
+    );
+    expect([a.runs, b.runs]).toEqual([5, 5]);
+    // warm-up a b; turn 0: a (untimed) + 3 a, b + 3 b; turn 1: b + 2 b, a + 2 a.
+    expect(calls.join('')).toBe('ab' + 'aaaa' + 'bbbb' + 'bbb' + 'aaa');
+  });
 });
 
 describe('configurations and report', () => {
