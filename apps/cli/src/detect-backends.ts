@@ -19,9 +19,15 @@ export const DETECT_BACKEND_FLAG = choiceFlag({
 /** --backend of the other inference-only commands (classify, embed): the same choices, wasm by default. */
 export const INFERENCE_BACKEND_FLAG = choiceFlag({ valueName: 'B', description: BACKEND_CHOICES_TEXT, choices: DETECT_BACKENDS, default: 'wasm' });
 
-/** Registers and starts the backend; onnxruntime's start fails with the package to install when onnxruntime-node is missing. */
-export async function startDetectBackend(name: DetectBackend): Promise<void> {
-  if (name === 'onnxruntime') await registerOnnxruntimeBackend().init?.();
+/**
+ * Registers and starts the backend; onnxruntime's start fails with the
+ * package to install when onnxruntime-node is missing. `modelsInTurn`: the
+ * command runs several models one after the other (embed: detector, then
+ * embedder), so onnxruntime's idle threads must not spin-wait and take the
+ * cores from the model running (backend-onnxruntime README, Speed).
+ */
+export async function startDetectBackend(name: DetectBackend, options: { modelsInTurn?: boolean } = {}): Promise<void> {
+  if (name === 'onnxruntime') await registerOnnxruntimeBackend(options.modelsInTurn ? { spinning: false } : {}).init?.();
   else await startBackend(name as ClassificationBackend);
 }
 

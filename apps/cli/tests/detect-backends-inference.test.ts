@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 interface EmbedJson {
-  backend: { name: string };
+  backend: { name: string; spinning?: boolean };
   images: { faces: { score: number; descriptor: number[] }[] }[];
 }
 
@@ -33,6 +33,8 @@ describe('--backend onnxruntime on the other inference commands', () => {
     expect(ort.code).toBe(EXIT_OK);
     const [a, b] = [JSON.parse(ort.stdout) as EmbedJson, JSON.parse(wasm.stdout) as EmbedJson];
     expect(a.backend.name).toBe('onnxruntime');
+    // Detector and embedder take turns: onnxruntime's idle threads must not spin (backend-onnxruntime README, Speed).
+    expect(a.backend.spinning).toBe(false);
     expect(b.backend.name).toBe('wasm');
     const [fa, fb] = [a.images[0]!.faces, b.images[0]!.faces];
     expect(fa).toHaveLength(3);

@@ -52,7 +52,7 @@ export interface FaceModels {
 
 /** Starts the backend and loads the detector and the embedding network named by --model. */
 export async function loadFaceModels(backend: DetectBackend, model: string, faceApiDir: string | undefined): Promise<FaceModels> {
-  await startDetectBackend(backend);
+  await startDetectBackend(backend, { modelsInTurn: true });
   const dir = path.resolve(faceApiDir ?? (await defaultFaceApiDir()));
   const detector = await loadFaceDetector({ backend, modelDir: dir });
   try {
