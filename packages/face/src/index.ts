@@ -44,6 +44,7 @@ export { detectAndEmbed, type DetectAndEmbedOptions, type EmbeddedFace } from '.
 export {
   FACE_AUGMENT_DEFAULTS,
   applyAugmentation,
+  reduceCrop,
   drawAugmentation,
   type FaceAugmentOptions,
   type FaceAugmentation,

@@ -9,6 +9,9 @@ export { lfwSubsetFaces, readFacePhotos, type FacePhoto } from './training/face-
 export {
   DISTILL_SET_DEFAULTS,
   buildDistillSet,
+  extendTrainViews,
+  lowResViews,
+  wideViews,
   loadDistillSet,
   renderView,
   saveDistillSet,
@@ -16,12 +19,15 @@ export {
   type DistillSet,
   type DistillSetSettings,
   type DistillView,
+  type ExtraViewsSettings,
 } from './training/distill-set';
 export { FACE_CHECKPOINT_MAGIC, FaceCheckpointError, loadFaceCheckpoint, saveFaceCheckpoint, type FaceCheckpoint, type FaceCheckpointState, type OptimizerSlots } from './training/checkpoint';
 export { buildLayersEmbedder, readLayersWeights, type LayersEmbedder } from './training/layers-embedder';
 export {
   EMBEDDING_TRAIN_DEFAULTS,
   cosineLearningRate,
+  embeddingLearningRate,
+  studentBlockOf,
   resolveEmbeddingTrainConfig,
   trainEmbedding,
   type EmbeddingBatch,

@@ -2,7 +2,7 @@ import { registerWasmBackend } from '@mobilenet-kit/backend-wasm';
 import { loadFaceDetector } from '@mobilenet-kit/detection';
 import type { RgbImage } from '@mobilenet-kit/image';
 import { describe, expect, it } from 'vitest';
-import { FaceOptionError, applyAugmentation, collectFaceSamples, distillationBatch, drawAugmentation, loadFaceApiTeacher, seededRandom, splitHeldOut } from '../src';
+import { FaceOptionError, applyAugmentation, collectFaceSamples, distillationBatch, drawAugmentation, loadFaceApiTeacher, reduceCrop, seededRandom, splitHeldOut } from '../src';
 import { MODEL_DIR, cosine, decodeWithSharp, samplePath } from './helpers';
 
 const identity = { flipped: false, dx: 0, dy: 0, zoom: 1, brightness: 0, contrast: 1 };
@@ -37,6 +37,22 @@ describe('augmentation', () => {
     expect(flips).toBeLessThan(140);
     expect(() => drawAugmentation(Math.random, { scale: 1 })).toThrow(FaceOptionError);
     expect(() => drawAugmentation(Math.random, { shift: -0.1 })).toThrow(/"shift" = -0.1/);
+  });
+});
+
+describe('lfw-style reduction', () => {
+  it('box-averages to a smaller side, optionally to luma, before the augmentation', () => {
+    const small = reduceCrop(grid, 2);
+    // Each output pixel averages a 2×2 block: x ∈ {0, 10} → 5, {20, 30} → 25.
+    expect(px(small, 0, 0)).toEqual([5, 5, 100]);
+    expect(px(small, 1, 1)).toEqual([25, 25, 100]);
+    const gray = reduceCrop(grid, 2, true);
+    const luma = Math.round(0.299 * 25 + 0.587 * 25 + 0.114 * 100);
+    expect(px(gray, 1, 1)).toEqual([luma, luma, luma]);
+    // As an augmentation: reduced to 2×2 gray, then upsampled back to 4×4 (the corners take the blocks' values).
+    const view = applyAugmentation(grid, { ...identity, lowRes: 2, gray: true }, 4);
+    expect(px(view, 3, 3)).toEqual([luma, luma, luma]);
+    expect(() => reduceCrop(grid, 0)).toThrow(FaceOptionError);
   });
 });
 

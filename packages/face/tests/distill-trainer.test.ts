@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawAugmentation, faceStudentGraph, seededRandom } from '../src';
-import { type DistillSet, FaceCheckpointError, distillStudent, loadFaceCheckpoint } from '../src/training';
+import { type DistillSet, FaceCheckpointError, distillStudent, embeddingLearningRate, extendTrainViews, loadFaceCheckpoint, studentBlockOf } from '../src/training';
 
 /** A small synthetic set: 5 "faces" (seeded noise, 40×40) with random unit "teacher" descriptors, 2 views each. */
 function syntheticSet(): DistillSet {
@@ -63,6 +63,54 @@ describe('distillStudent (tiny student, wasm)', () => {
     expect(resumed.startEpoch).toBe(1);
     expect(resumed.history.map((h) => h.loss)).toEqual(whole.history.map((h) => h.loss));
     for (const [name, w] of whole.weights) expect(resumed.weights.get(name)!.data, name).toEqual(w.data);
+  });
+
+  it('trainFromBlock freezes the earlier blocks; TF 1 RMSProp with warm-up; optimizer slots only for what trains', async () => {
+    const file = path.join(dir, 'frozen.mkc');
+    const rmsprop = { decay: 0.9, momentum: 0.9, epsilon: 1e-6, initialMeanSquare: 1 };
+    const run = await distillStudent({ graph, weights, set, tf, tfl, tfBackend: 'wasm', validate: false, config: { ...config, learningRate: 0.05, epochs: 1, trainFromBlock: 12, warmupEpochs: 0.5, rmsprop }, checkpointFile: file });
+    for (const name of ['conv1/kernel', 'conv_dw_11/depthwise_kernel', 'conv_pw_11/kernel', 'conv_dw_11_bn/gamma']) expect(run.weights.get(name)!.data, name).toEqual(weights.get(name)!.data);
+    for (const name of ['conv_pw_12/kernel', 'conv_dw_13_bn/beta', 'embedding_head/dense/kernel']) expect(run.weights.get(name)!.data, name).not.toEqual(weights.get(name)!.data);
+    const slots = (await loadFaceCheckpoint(file))!.optimizer;
+    expect(slots.length).toBeGreaterThan(0);
+    for (const slot of slots) expect(studentBlockOf(slot.name), slot.name).toBeGreaterThanOrEqual(12);
+    expect(slots.map((s) => s.name)).toContain('embedding_head/dense/kernel/ms');
+    await expect(distillStudent({ graph, weights, set, tf, tfl, tfBackend: 'wasm', config: { ...config, trainFromBlock: 15 } })).rejects.toThrow(/trainFromBlock.*0…14/);
+  });
+
+  it('block numbers of the student parameters and the learning-rate schedule', () => {
+    expect(['conv1/bias', 'conv_dw_3/depthwise_kernel', 'conv_dw_12_bn/gamma', 'conv_pw_13/kernel', 'embedding_head/dense/bias'].map(studentBlockOf)).toEqual([0, 3, 12, 13, 14]);
+    // 4 warm-up steps of 10: 0.25, 0.5, 0.75, 1 of the peak, then exponential decay to 5% at the last step.
+    const lr = Array.from({ length: 10 }, (_, step) => embeddingLearningRate(step, 10, 0.1, 0.05, 4));
+    expect(lr.slice(0, 5).map((x) => Number(x.toFixed(6)))).toEqual([0.025, 0.05, 0.075, 0.1, 0.1]);
+    expect(lr[9]).toBeCloseTo(0.005, 10);
+    for (let i = 5; i < 10; i++) expect(lr[i]!).toBeLessThan(lr[i - 1]!);
+  });
+
+  it('extendTrainViews renders only training faces (photos only when asked), with the teacher of each view', async () => {
+    // A stand-in teacher: the mean of each channel, so that a gray reduction is visible in its descriptor.
+    const teacher = {
+      inputSize: 16,
+      embed: async (crops: readonly { data: Uint8Array }[]) =>
+        crops.map((c) => Float32Array.from({ length: 128 }, (_, k) => {
+          let s = 0;
+          for (let i = k % 3; i < c.data.length; i += 3) s += c.data[i]!;
+          return s / (c.data.length / 3);
+        })),
+      dispose: () => {},
+    };
+    const withLfw: DistillSet = { ...set, faces: set.faces.map((f, i) => (i === 1 ? { ...f, photo: 'lfw/001' } : f)) };
+    const extended = await extendTrainViews(withLfw, teacher as never, { perFace: 3, augment: {}, lowRes: 5, gray: true, photosOnly: true, seed: 2 });
+    const added = extended.trainViews.slice(set.trainViews.length);
+    expect(added).toHaveLength(3 * 3);
+    expect(new Set(added.map((v) => v.face))).toEqual(new Set([0, 2, 3]));
+    for (const v of added) {
+      expect(v.augmentation.lowRes).toBe(5);
+      // Gray views: the three channel means agree.
+      expect(v.teacher[0]).toBeCloseTo(v.teacher[1]!, 4);
+    }
+    expect(extended.heldOutViews).toBe(withLfw.heldOutViews);
+    expect(extended.settings.extraViews).toHaveLength(1);
   });
 
   it('refuses a truncated or altered checkpoint, naming the file', async () => {

@@ -43,6 +43,7 @@ describe('agreement of a student with its teacher', () => {
     const r = agreementReport(teacher, student, viewFace, meanDirection(teacher.originals));
     expect(r.agreement).toBe(0.5);
     expect(r.studentAccuracy).toBe(0.75);
+    expect(r.viewAgrees).toEqual([true, false, true, false]);
     const pairs = verificationPairs(teacher, viewFace);
     expect(pairs.same).toHaveLength(4);
     expect(pairs.different).toHaveLength(8);

@@ -27,6 +27,35 @@ export interface FaceAugmentation {
   readonly zoom: number;
   readonly brightness: number;
   readonly contrast: number;
+  /**
+   * When set, the crop is first reduced to `lowRes`×`lowRes` (box average)
+   * and, with `gray`, to its luma: a real photo's face rendered as
+   * scikit-image's lfw_subset faces are (25×25 gray patches, upsampled).
+   */
+  readonly lowRes?: number;
+  readonly gray?: boolean;
+}
+
+/** Box-average reduction of a crop to `side`×`side`, optionally to gray (ITU-R BT.601 luma, replicated in R, G, B). */
+export function reduceCrop(crop: RgbImage, side: number, gray = false): RgbImage {
+  if (!Number.isInteger(side) || side < 1) throw new FaceOptionError('reduceCrop', 'side', side, 'expected an integer ≥ 1');
+  const { width: w, height: h, data } = crop;
+  const out = new Uint8Array(side * side * 3);
+  for (let j = 0; j < side; j++) {
+    const y0 = Math.floor((j * h) / side);
+    const y1 = Math.max(y0 + 1, Math.floor(((j + 1) * h) / side));
+    for (let i = 0; i < side; i++) {
+      const x0 = Math.floor((i * w) / side);
+      const x1 = Math.max(x0 + 1, Math.floor(((i + 1) * w) / side));
+      const sum = [0, 0, 0];
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) for (let c = 0; c < 3; c++) sum[c]! += data[(y * w + x) * 3 + c]!;
+      const n = (y1 - y0) * (x1 - x0);
+      const rgb = sum.map((v) => v / n);
+      const luma = 0.299 * rgb[0]! + 0.587 * rgb[1]! + 0.114 * rgb[2]!;
+      for (let c = 0; c < 3; c++) out[(j * side + i) * 3 + c] = Math.round(gray ? luma : rgb[c]!);
+    }
+  }
+  return { width: side, height: side, data: out };
 }
 
 /** Draws one augmentation from `random` (uniform in [0, 1)). */
@@ -53,10 +82,12 @@ export function drawAugmentation(random: () => number, options: FaceAugmentOptio
  * Applies an augmentation to a square crop and resamples it to `size`×`size`
  * (bilinear; samples outside the crop take the nearest edge pixel): flip,
  * zoom about the center and shift, then contrast about the crop's mean and
- * brightness, rounded and clamped to 0…255.
+ * brightness, rounded and clamped to 0…255. `lowRes`/`gray` reduce the crop
+ * first (reduceCrop).
  */
-export function applyAugmentation(crop: RgbImage, a: FaceAugmentation, size: number): RgbImage {
+export function applyAugmentation(source: RgbImage, a: FaceAugmentation, size: number): RgbImage {
   if (!Number.isInteger(size) || size < 1) throw new FaceOptionError('applyAugmentation', 'size', size, 'expected an integer ≥ 1');
+  const crop = a.lowRes !== undefined ? reduceCrop(source, a.lowRes, a.gray === true) : a.gray ? reduceCrop(source, source.width, true) : source;
   const { width: w, height: h, data } = crop;
   let mean = 0;
   for (let i = 0; i < data.length; i++) mean += data[i]!;

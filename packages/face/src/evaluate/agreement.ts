@@ -61,6 +61,8 @@ export interface AgreementReport {
   readonly meanCentredCosine: number;
   readonly views: number;
   readonly faces: number;
+  /** Per view: whether the student picks the teacher's original (for a breakdown by source). */
+  readonly viewAgrees: readonly boolean[];
 }
 
 /**
@@ -73,12 +75,14 @@ export function agreementReport(teacher: HeldOutEmbeddings, student: HeldOutEmbe
     throw new FaceOptionError('agreementReport', 'embeddings', `${teacher.views.length}/${student.views.length}/${viewFace.length} views, ${teacher.originals.length}/${student.originals.length} faces`, 'expected matching counts');
   }
   let agree = 0;
+  const viewAgrees: boolean[] = [];
   let teacherRight = 0;
   let studentRight = 0;
   teacher.views.forEach((tv, i) => {
     const t = nearestIndex(tv, teacher.originals);
     const s = nearestIndex(student.views[i]!, student.originals);
     if (t === s) agree++;
+    viewAgrees.push(t === s);
     if (t === viewFace[i]) teacherRight++;
     if (s === viewFace[i]) studentRight++;
   });
@@ -90,7 +94,7 @@ export function agreementReport(teacher: HeldOutEmbeddings, student: HeldOutEmbe
     centred += cosineSimilarity(unit(t), unit(s), centre);
   }
   const n = teacher.views.length;
-  return { agreement: agree / n, teacherAccuracy: teacherRight / n, studentAccuracy: studentRight / n, meanCosine: cos / pairs.length, meanCentredCosine: centred / pairs.length, views: n, faces: teacher.originals.length };
+  return { agreement: agree / n, teacherAccuracy: teacherRight / n, studentAccuracy: studentRight / n, meanCosine: cos / pairs.length, meanCentredCosine: centred / pairs.length, views: n, faces: teacher.originals.length, viewAgrees };
 }
 
 /** Distances of same-face pairs (each view vs its own original) and different-face pairs (each view vs every other original). */

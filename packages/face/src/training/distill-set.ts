@@ -55,6 +55,20 @@ export interface DistillSetSettings {
   /** Faces closer than this (transitively) go to the same side of the split: likely the same person in two photos. */
   readonly sameSideDistance: number;
   readonly augment: FaceAugmentOptions;
+  /** Extra training views added after the build (extendTrainViews), in order. */
+  readonly extraViews?: readonly ExtraViewsSettings[];
+}
+
+/** A batch of extra training views: `perFace` per training face (real photos only with `photosOnly`), drawn from `augment`. */
+export interface ExtraViewsSettings {
+  readonly perFace: number;
+  readonly augment: FaceAugmentOptions;
+  /** Reduce each crop to lowRes×lowRes (and gray) first, as lfw_subset's faces are. */
+  readonly lowRes?: number;
+  readonly gray?: boolean;
+  /** Only faces from photos (not lfw's patches). */
+  readonly photosOnly?: boolean;
+  readonly seed: number;
 }
 
 export const DISTILL_SET_DEFAULTS: DistillSetSettings = Object.freeze({
@@ -156,6 +170,40 @@ export async function buildDistillSet(
     settings: s,
   };
 }
+
+/**
+ * Adds training views to a set: distillation needs no labels, so the
+ * teacher's descriptor of any rendering of a training face is a target
+ * (wider shifts and zooms, or the face reduced to a 25×25 gray patch like
+ * the lfw_subset faces). Held-out faces get none: only `set.train` faces are
+ * rendered. The teacher runs once per new view.
+ */
+export async function extendTrainViews(set: DistillSet, teacher: Embedder, extra: ExtraViewsSettings, onProgress?: (done: number, total: number) => void): Promise<DistillSet> {
+  if (!Number.isInteger(extra.perFace) || extra.perFace < 1) throw new FaceOptionError('extendTrainViews', 'perFace', extra.perFace, 'expected an integer ≥ 1');
+  const random = seededRandom(extra.seed);
+  const faces = set.train.filter((i) => !extra.photosOnly || !set.faces[i]!.photo.startsWith('lfw/'));
+  const plan = faces.flatMap((face) =>
+    Array.from({ length: extra.perFace }, () => ({
+      face,
+      augmentation: { ...drawAugmentation(random, extra.augment), ...(extra.lowRes !== undefined ? { lowRes: extra.lowRes } : {}), ...(extra.gray ? { gray: true } : {}) } as FaceAugmentation,
+    })),
+  );
+  const descriptors = await embedAll(
+    teacher,
+    plan.map((v) => renderView(set.faces[v.face]!, v.augmentation, teacher.inputSize)),
+    onProgress,
+  );
+  return {
+    ...set,
+    trainViews: [...set.trainViews, ...plan.map((v, k) => ({ ...v, teacher: descriptors[k]! }))],
+    settings: { ...set.settings, extraViews: [...(set.settings.extraViews ?? []), extra] },
+  };
+}
+
+/** Views of photo faces reduced to 25×25 gray patches: scikit-image's lfw_subset faces are 25×25 gray. */
+export const lowResViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: { scale: 0.15 }, lowRes: 25, gray: true, photosOnly: true, seed });
+/** Views with wider shifts (±12% of the side) and zooms (±25%) than the build's. */
+export const wideViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: { shift: 0.12, scale: 0.25 }, seed });
 
 const SET_JSON = 'distill-set.json';
 const SET_BIN = 'distill-set.bin';

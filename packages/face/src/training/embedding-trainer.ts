@@ -1,6 +1,6 @@
 import { deriveSeed, mulberry32 } from '@mobilenet-kit/backbone';
 import { activateTfBackend } from '@mobilenet-kit/backend-tfjs';
-import { registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
+import { learningRateAt, RmsProp, type RmsPropSettings, registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
 import { analyzeGraph, type Graph, type Weights } from '@mobilenet-kit/core';
 import { preprocess, type RgbImage } from '@mobilenet-kit/image';
 import type * as tfc from '@tensorflow/tfjs-core';
@@ -14,11 +14,27 @@ import { buildLayersEmbedder, readLayersWeights } from './layers-embedder';
 export interface EmbeddingTrainConfig {
   readonly epochs: number;
   readonly batchSize: number;
-  /** Peak learning rate; cosine decay to `learningRate·finalLearningRateFraction` over the run. */
+  /**
+   * Peak learning rate: linear warm-up over `warmupEpochs`, then exponential
+   * decay to `learningRate·finalLearningRateFraction` at the last step
+   * (backend-tfjs's learningRateAt, continuous).
+   */
   readonly learningRate: number;
   readonly finalLearningRateFraction: number;
-  /** tfjs's RMSProp (the paper's optimizer family): decay, momentum, epsilon. */
-  readonly rmsprop: { readonly decay: number; readonly momentum: number; readonly epsilon: number };
+  /** Epochs (fractions allowed) of linear warm-up from 0. Default 0. */
+  readonly warmupEpochs: number;
+  /**
+   * RMSProp (backend-tfjs's, the paper's optimizer): decay, momentum,
+   * epsilon and the mean-square slot's start, 0 as tfjs's tf.train.rmsprop
+   * (the default here) or 1 as TensorFlow 1.
+   */
+  readonly rmsprop: Required<RmsPropSettings>;
+  /**
+   * Train the backbone from this block on (1…13: conv_dw_k, conv_pw_k and
+   * later, and the head; 14: the head only; 0: everything, conv1 included).
+   * The frozen layers keep their weights.
+   */
+  readonly trainFromBlock: number;
   readonly seed: number;
 }
 
@@ -27,8 +43,10 @@ export const EMBEDDING_TRAIN_DEFAULTS: EmbeddingTrainConfig = Object.freeze({
   batchSize: 32,
   learningRate: 1e-4,
   finalLearningRateFraction: 0.05,
+  warmupEpochs: 0,
   // decay and momentum as TF-slim's defaults (0.9, 0.9); epsilon small: a fine-tuning from pretrained weights, not TF-slim's from-scratch 1.0.
-  rmsprop: Object.freeze({ decay: 0.9, momentum: 0.9, epsilon: 1e-6 }),
+  rmsprop: Object.freeze({ decay: 0.9, momentum: 0.9, epsilon: 1e-6, initialMeanSquare: 0 }),
+  trainFromBlock: 0,
   seed: 1,
 });
 
@@ -100,8 +118,26 @@ export function resolveEmbeddingTrainConfig(config: Partial<EmbeddingTrainConfig
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new FaceOptionError(where, 'batchSize', c.batchSize, 'expected an integer ≥ 1');
   if (!(c.learningRate > 0) || !Number.isFinite(c.learningRate)) throw new FaceOptionError(where, 'learningRate', c.learningRate, 'expected a number > 0');
   if (!(c.finalLearningRateFraction >= 0 && c.finalLearningRateFraction <= 1)) throw new FaceOptionError(where, 'finalLearningRateFraction', c.finalLearningRateFraction, 'expected a number in [0, 1]');
+  if (!(c.warmupEpochs >= 0) || !Number.isFinite(c.warmupEpochs)) throw new FaceOptionError(where, 'warmupEpochs', c.warmupEpochs, 'expected a number ≥ 0');
+  if (!Number.isInteger(c.trainFromBlock) || c.trainFromBlock < 0 || c.trainFromBlock > 14) throw new FaceOptionError(where, 'trainFromBlock', c.trainFromBlock, 'expected an integer 0…14 (0: everything, 14: the head only)');
+  const r = c.rmsprop;
+  if (!(r.decay >= 0 && r.decay < 1 && r.momentum >= 0 && r.momentum < 1 && r.epsilon > 0 && r.initialMeanSquare >= 0)) throw new FaceOptionError(where, 'rmsprop', r, 'decay and momentum in [0, 1), epsilon > 0, initialMeanSquare ≥ 0');
   if (!Number.isInteger(c.seed) || c.seed < 0) throw new FaceOptionError(where, 'seed', c.seed, 'expected an integer ≥ 0');
   return c;
+}
+
+/** The block a student parameter belongs to: 0 for conv1, k for conv_dw_k/conv_pw_k, 14 for the head (anything else). */
+export function studentBlockOf(parameter: string): number {
+  if (parameter.startsWith('conv1/')) return 0;
+  const m = /^conv_(?:dw|pw)_(\d+)[/_]/.exec(parameter);
+  return m ? Number(m[1]) : 14;
+}
+
+/** Learning rate at `step` of `total`: linear warm-up over `warmupSteps`, then exponential decay from `base` to `base·final` at the last step. */
+export function embeddingLearningRate(step: number, total: number, base: number, final: number, warmupSteps: number): number {
+  const decaySteps = Math.max(1, total - 1 - warmupSteps);
+  // final = 0 would make the decay rate 0: decay to a tiny fraction instead.
+  return learningRateAt(step, { base, warmupSteps, decayRate: Math.max(final, 1e-6), decaySteps, staircase: false });
 }
 
 /** Cosine decay from `base` to `base·final` over `total` steps. */
@@ -112,7 +148,7 @@ export function cosineLearningRate(step: number, total: number, base: number, fi
 
 /**
  * Trains an embedding graph (one input [n, S, S, 3] normalized to [-1, 1],
- * the `embedding` output) through tfjs-layers with tfjs's RMSProp. Batch
+ * the `embedding` output) through tfjs-layers with backend-tfjs's RMSProp. Batch
  * norms keep their moving statistics (applied in inference mode; gamma and
  * beta train): the students start from a pretrained detector and the
  * batches are small. After every epoch a checkpoint (weights, optimizer
@@ -149,14 +185,20 @@ export async function trainEmbedding<T>(options: TrainEmbeddingOptions<T>): Prom
   // tfjs-backend-wasm lacks the conv filter and depthwise gradients; backend-tfjs supplies them (and faster ones for cpu).
   registerTrainingKernels(tf, options.tfBackend);
   const layers = buildLayersEmbedder(graph, weights, tf, tfl);
-  const { decay, momentum, epsilon } = config.rmsprop;
-  const optimizer = tf.train.rmsprop(config.learningRate, decay, momentum, epsilon);
-  const varNames = layers.trainable.map((t) => t.variable.name);
+  const trainable = layers.trainable.filter((t) => studentBlockOf(t.name) >= config.trainFromBlock);
+  if (trainable.length === 0) throw new FaceOptionError('trainEmbedding', 'trainFromBlock', config.trainFromBlock, `leaves no trainable parameter in graph "${graph.name}"`);
+  const trainableVariables = new Map(trainable.map((t) => [t.name, t.variable]));
+  const optimizer = new RmsProp(tf, config.rmsprop);
   if (checkpoint) {
-    // tfjs keeps RMSProp's slots by position (the order gradients are applied in): ms of every variable, then mom.
-    const n = layers.trainable.length;
-    if (checkpoint.optimizer.length !== 1 + 2 * n) throw new FaceOptionError('trainEmbedding', 'checkpoint', options.checkpointFile, `holds ${checkpoint.optimizer.length} optimizer slots, this model needs ${1 + 2 * n}`);
-    await optimizer.setWeights(checkpoint.optimizer.map((s) => ({ name: s.name, tensor: tf.tensor(s.data, [...s.shape], 'float32') })));
+    // Slots named `<parameter>/ms` and `<parameter>/mom` (optimizerSlots below).
+    const state = new Map<string, { ms: Float32Array; mom: Float32Array; shape: readonly number[] }>();
+    for (const slot of checkpoint.optimizer) {
+      const m = /^(.*)\/(ms|mom)$/.exec(slot.name);
+      if (!m) throw new FaceOptionError('trainEmbedding', 'checkpoint', options.checkpointFile, `holds optimizer slot "${slot.name}"; expected <parameter>/ms and <parameter>/mom (a checkpoint of tfjs's RMSProp, before this trainer used backend-tfjs's, cannot be resumed)`);
+      const entry = state.get(m[1]!) ?? { ms: new Float32Array(0), mom: new Float32Array(0), shape: slot.shape };
+      state.set(m[1]!, { ...entry, [m[2]!]: slot.data });
+    }
+    optimizer.setState(state, trainableVariables);
   }
   const toInput = (images: readonly RgbImage[]) => {
     const data = preprocess(images, { size, resize: 'stretch', normalize: 'minusOneToOne' }).input.data;
@@ -175,20 +217,16 @@ export async function trainEmbedding<T>(options: TrainEmbeddingOptions<T>): Prom
     }
     return out;
   };
-  const optimizerSlots = async () => {
-    const named = await optimizer.getWeights();
-    // Named by trainer order: the iteration counter, then ms and mom per trainable parameter.
-    const n = layers.trainable.length;
-    return named.map((w, i) => ({
-      name: i === 0 ? 'iterations' : `${layers.trainable[(i - 1) % n]!.name}/${i <= n ? 'ms' : 'mom'}`,
-      shape: [...w.tensor.shape],
-      data: Float32Array.from(w.tensor.dataSync() as Float32Array),
-    }));
-  };
+  const optimizerSlots = () =>
+    [...optimizer.getState()].flatMap(([name, s]) => [
+      { name: `${name}/ms`, shape: [...s.shape], data: s.ms },
+      { name: `${name}/mom`, shape: [...s.shape], data: s.mom },
+    ]);
 
   const firstPlan = options.epochBatches(startEpoch, mulberry32(deriveSeed(config.seed, `epoch-${startEpoch}`)), config.batchSize);
   const batchesPerEpoch = firstPlan.length;
   const totalSteps = batchesPerEpoch * config.epochs;
+  const warmupSteps = Math.round(config.warmupEpochs * batchesPerEpoch);
   try {
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       await activateTfBackend(tf, options.tfBackend);
@@ -200,13 +238,12 @@ export async function trainEmbedding<T>(options: TrainEmbeddingOptions<T>): Prom
       let lr = config.learningRate;
       for (let b = 0; b < plan.length; b++) {
         const batch = plan[b]!;
-        lr = cosineLearningRate(step, totalSteps, config.learningRate, config.finalLearningRateFraction);
-        (optimizer as unknown as { learningRate: number }).learningRate = lr;
+        lr = embeddingLearningRate(step, totalSteps, config.learningRate, config.finalLearningRateFraction, warmupSteps);
         const lossTensor = tf.tidy(() => {
           const x = toInput(batch.images);
-          const { value, grads } = tf.variableGrads(() => options.loss(tf, forward(x), batch), layers.trainable.map((t) => t.variable));
-          // Gradients in the trainable order, so the optimizer's positional slots stay aligned across runs.
-          optimizer.applyGradients(varNames.filter((n) => grads[n]).map((n) => ({ name: n, tensor: grads[n]! })));
+          const { value, grads } = tf.variableGrads(() => options.loss(tf, forward(x), batch), trainable.map((t) => t.variable));
+          const byName = new Map(trainable.filter((t) => grads[t.variable.name]).map((t) => [t.name, grads[t.variable.name]!]));
+          optimizer.apply(trainableVariables, byName, lr);
           return value;
         });
         step++;
@@ -228,7 +265,7 @@ export async function trainEmbedding<T>(options: TrainEmbeddingOptions<T>): Prom
           graph,
           weights: readLayersWeights(layers, weights),
           ...(metadata ? { metadata } : {}),
-          optimizer: await optimizerSlots(),
+          optimizer: optimizerSlots(),
           epoch: epoch + 1,
           step,
           seed: config.seed,
