@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawAugmentation, faceStudentGraph, seededRandom } from '../src';
-import { type DistillSet, FaceCheckpointError, distillStudent, embeddingLearningRate, extendTrainViews, loadFaceCheckpoint, studentBlockOf } from '../src/training';
+import { type DistillSet, FaceCheckpointError, cosineLearningRate, distillStudent, embeddingLearningRate, extendTrainViews, loadFaceCheckpoint, studentBlockOf } from '../src/training';
 
 /** A small synthetic set: 5 "faces" (seeded noise, 40×40) with random unit "teacher" descriptors, 2 views each. */
 function syntheticSet(): DistillSet {
@@ -85,6 +85,10 @@ describe('distillStudent (tiny student, wasm)', () => {
     expect(lr.slice(0, 5).map((x) => Number(x.toFixed(6)))).toEqual([0.025, 0.05, 0.075, 0.1, 0.1]);
     expect(lr[9]).toBeCloseTo(0.005, 10);
     for (let i = 5; i < 10; i++) expect(lr[i]!).toBeLessThan(lr[i - 1]!);
+    // Cosine without warm-up is the trainer's earlier schedule; with warm-up it reaches 5% at the last step too.
+    for (let step = 0; step < 10; step++) expect(embeddingLearningRate(step, 10, 0.1, 0.05, 0, 'cosine')).toBe(cosineLearningRate(step, 10, 0.1, 0.05));
+    expect(embeddingLearningRate(3, 10, 0.1, 0.05, 4, 'cosine')).toBeCloseTo(0.1, 12);
+    expect(embeddingLearningRate(9, 10, 0.1, 0.05, 4, 'cosine')).toBeCloseTo(0.005, 12);
   });
 
   it('extendTrainViews renders only training faces (photos only when asked), with the teacher of each view', async () => {

@@ -15,12 +15,13 @@ export interface EmbeddingTrainConfig {
   readonly epochs: number;
   readonly batchSize: number;
   /**
-   * Peak learning rate: linear warm-up over `warmupEpochs`, then exponential
-   * decay to `learningRate·finalLearningRateFraction` at the last step
-   * (backend-tfjs's learningRateAt, continuous).
+   * Peak learning rate: linear warm-up over `warmupEpochs`, then `decay` to
+   * `learningRate·finalLearningRateFraction` at the last step.
    */
   readonly learningRate: number;
   readonly finalLearningRateFraction: number;
+  /** 'cosine' (the default) or 'exponential' (backend-tfjs's learningRateAt, continuous). */
+  readonly decay: 'cosine' | 'exponential';
   /** Epochs (fractions allowed) of linear warm-up from 0. Default 0. */
   readonly warmupEpochs: number;
   /**
@@ -43,6 +44,7 @@ export const EMBEDDING_TRAIN_DEFAULTS: EmbeddingTrainConfig = Object.freeze({
   batchSize: 32,
   learningRate: 1e-4,
   finalLearningRateFraction: 0.05,
+  decay: 'cosine',
   warmupEpochs: 0,
   // decay and momentum as TF-slim's defaults (0.9, 0.9); epsilon small: a fine-tuning from pretrained weights, not TF-slim's from-scratch 1.0.
   rmsprop: Object.freeze({ decay: 0.9, momentum: 0.9, epsilon: 1e-6, initialMeanSquare: 0 }),
@@ -118,6 +120,7 @@ export function resolveEmbeddingTrainConfig(config: Partial<EmbeddingTrainConfig
   if (!Number.isInteger(c.batchSize) || c.batchSize < 1) throw new FaceOptionError(where, 'batchSize', c.batchSize, 'expected an integer ≥ 1');
   if (!(c.learningRate > 0) || !Number.isFinite(c.learningRate)) throw new FaceOptionError(where, 'learningRate', c.learningRate, 'expected a number > 0');
   if (!(c.finalLearningRateFraction >= 0 && c.finalLearningRateFraction <= 1)) throw new FaceOptionError(where, 'finalLearningRateFraction', c.finalLearningRateFraction, 'expected a number in [0, 1]');
+  if (c.decay !== 'cosine' && c.decay !== 'exponential') throw new FaceOptionError(where, 'decay', c.decay, "expected 'cosine' or 'exponential'");
   if (!(c.warmupEpochs >= 0) || !Number.isFinite(c.warmupEpochs)) throw new FaceOptionError(where, 'warmupEpochs', c.warmupEpochs, 'expected a number ≥ 0');
   if (!Number.isInteger(c.trainFromBlock) || c.trainFromBlock < 0 || c.trainFromBlock > 14) throw new FaceOptionError(where, 'trainFromBlock', c.trainFromBlock, 'expected an integer 0…14 (0: everything, 14: the head only)');
   const r = c.rmsprop;
@@ -133,9 +136,10 @@ export function studentBlockOf(parameter: string): number {
   return m ? Number(m[1]) : 14;
 }
 
-/** Learning rate at `step` of `total`: linear warm-up over `warmupSteps`, then exponential decay from `base` to `base·final` at the last step. */
-export function embeddingLearningRate(step: number, total: number, base: number, final: number, warmupSteps: number): number {
+/** Learning rate at `step` of `total`: linear warm-up over `warmupSteps`, then cosine or exponential decay from `base` to `base·final` at the last step. */
+export function embeddingLearningRate(step: number, total: number, base: number, final: number, warmupSteps: number, decay: 'cosine' | 'exponential' = 'exponential'): number {
   const decaySteps = Math.max(1, total - 1 - warmupSteps);
+  if (decay === 'cosine') return step < warmupSteps ? (base * (step + 1)) / warmupSteps : cosineLearningRate(step - warmupSteps, warmupSteps > 0 ? decaySteps : total, base, final);
   // final = 0 would make the decay rate 0: decay to a tiny fraction instead.
   return learningRateAt(step, { base, warmupSteps, decayRate: Math.max(final, 1e-6), decaySteps, staircase: false });
 }
@@ -238,7 +242,7 @@ export async function trainEmbedding<T>(options: TrainEmbeddingOptions<T>): Prom
       let lr = config.learningRate;
       for (let b = 0; b < plan.length; b++) {
         const batch = plan[b]!;
-        lr = embeddingLearningRate(step, totalSteps, config.learningRate, config.finalLearningRateFraction, warmupSteps);
+        lr = embeddingLearningRate(step, totalSteps, config.learningRate, config.finalLearningRateFraction, warmupSteps, config.decay);
         const lossTensor = tf.tidy(() => {
           const x = toInput(batch.images);
           const { value, grads } = tf.variableGrads(() => options.loss(tf, forward(x), batch), trainable.map((t) => t.variable));
