@@ -8,15 +8,19 @@ import {
   type DistillSet,
   buildDistillSet,
   distillStudent,
+  EMBEDDING_TRAIN_DEFAULTS,
   evaluateStudent,
+  extendTrainViews,
   fitEmbeddingHead,
   loadDistillSet,
   loadFaceCheckpoint,
+  lowResViews,
   medianEmbedMs,
   readFacePhotos,
   renderView,
   saveDistillSet,
   unitTarget,
+  wideViews,
 } from '@mobilenet-kit/face/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -69,7 +73,8 @@ export const trainFaceDistillCommand = defineCommand({
     'with a margin, near duplicates dropped, a held-out split of whole faces, --views augmented views per training face',
     "(flip, shifts, zoom, brightness, contrast) each with the teacher's descriptor, computed once and kept in <out>/data.",
     "The student's head starts as the ridge-regression fit of the teacher's descriptors on the backbone's pooled features,",
-    'then everything trains (tfjs RMSProp, cosine learning-rate decay). A checkpoint is written atomically after every epoch',
+    "then the blocks from --train-from-block on train (backend-tfjs's RMSProp, warm-up, then cosine or exponential learning-rate decay).",
+    '--low-res-views and --wide-views add teacher-labelled renderings of the training faces. A checkpoint is written atomically after every epoch',
     'to <out>/checkpoint.mkc; --resume continues from it exactly. At the end: <out>/model (for embed/match --model),',
     '<out>/report.json: student vs teacher on the held-out faces (agreement, identification, cosine, FAR/FRR curves).',
   ].join('\n'),
@@ -78,7 +83,7 @@ export const trainFaceDistillCommand = defineCommand({
     resolution: choiceFlag({ valueName: 'R', description: "the student's input size (Table 14)", choices: ['128', '160'] as const, default: '128' }),
     epochs: numberFlag({ valueName: 'N', description: 'epochs (with --resume: the total, so a run can be extended)', allowed: 'an integer ≥ 1', default: '3', integer: true, min: 1 }),
     'batch-size': numberFlag({ valueName: 'B', description: 'crops per step', allowed: 'an integer ≥ 1', default: '32', integer: true, min: 1 }),
-    'learning-rate': numberFlag({ valueName: 'LR', description: 'peak learning rate (cosine decay to 5% of it)', allowed: 'a number > 0', default: '0.00003', min: 0, exclusiveMin: true }),
+    'learning-rate': numberFlag({ valueName: 'LR', description: 'peak learning rate (after --warmup-epochs, --decay to 5% of it)', allowed: 'a number > 0', default: '0.00003', min: 0, exclusiveMin: true }),
     views: numberFlag({ valueName: 'V', description: 'augmented views per training face (each one teacher run)', allowed: 'an integer ≥ 1', default: '16', integer: true, min: 1 }),
     'held-out': numberFlag({ valueName: 'F', description: 'fraction of the faces (groups of look-alikes) held out for the evaluation', allowed: 'a number > 0 and < 1', default: '0.2', min: 0, exclusiveMin: true }),
     'held-out-views': numberFlag({ valueName: 'V', description: 'augmented views per held-out face, for the evaluation', allowed: 'an integer ≥ 1', default: '8', integer: true, min: 1 }),
@@ -89,6 +94,12 @@ export const trainFaceDistillCommand = defineCommand({
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
     seed: numberFlag({ valueName: 'S', description: 'seed of the split, the augmentations and the shuffling', allowed: 'an integer ≥ 0', default: '1', integer: true, min: 0 }),
     'no-fit-head': booleanFlag("start the head from Keras's random initialization instead of the ridge fit"),
+    'warmup-epochs': numberFlag({ valueName: 'E', description: 'epochs of linear learning-rate warm-up (fractions allowed), then --decay to 5% of the peak', allowed: 'a number ≥ 0', default: '0', min: 0 }),
+    decay: choiceFlag({ valueName: 'D', description: 'learning-rate decay after the warm-up', choices: ['cosine', 'exponential'] as const, default: 'cosine' }),
+    'rmsprop-initial-ms': numberFlag({ valueName: 'V', description: "RMSProp's mean-square slot at the start: 1 as TensorFlow 1, 0 as tfjs's (whose first steps move every weight by ≈3·lr)", allowed: 'a number ≥ 0', default: '0', min: 0 }),
+    'train-from-block': numberFlag({ valueName: 'K', description: 'train blocks K…13 and the head only (0: everything, 14: the head only); the earlier blocks keep the detector\'s weights', allowed: 'an integer 0…14', default: '0', integer: true, min: 0 }),
+    'low-res-views': numberFlag({ valueName: 'V', description: "extra views per training face from a photo, reduced to a 25×25 gray patch first as lfw_subset's faces are (each one teacher run, added to the data cache)", allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
+    'wide-views': numberFlag({ valueName: 'V', description: 'extra views per training face with wider shifts (±12%) and zooms (±25%) (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
   examples: ['mobilenet-kit train face-distill --alpha 1 --resolution 128 --epochs 3 --out run1', 'mobilenet-kit train face-distill --out run1 --resume', 'mobilenet-kit train face-distill --alpha 0.5 --resolution 160 --backend cpu'],
   async run({ flags }, io) {
@@ -135,6 +146,18 @@ export const trainFaceDistillCommand = defineCommand({
             io.stderr.write(`  ${stage}: ${done}/${total}  ${formatDuration((performance.now() - started) / 1000)}\n`);
           }
         }).finally(() => detector.dispose());
+        await saveDistillSet(dataCache, set);
+      }
+      // Extra training views (teacher runs on renderings of training faces only), added to the cache once.
+      const wanted = [
+        ...(flags['low-res-views'] ? [lowResViews(flags['low-res-views'], seed + 1)] : []),
+        ...(flags['wide-views'] ? [wideViews(flags['wide-views'], seed + 2)] : []),
+      ];
+      for (const extra of wanted) {
+        if ((set.settings.extraViews ?? []).some((e) => JSON.stringify(e) === JSON.stringify(extra))) continue;
+        const before = set.trainViews.length;
+        set = await extendTrainViews(set, teacher, extra);
+        io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${extra.lowRes ? `reduced to ${extra.lowRes}×${extra.lowRes}${extra.gray ? ' gray' : ''}` : `shift ±${extra.augment.shift}, zoom ±${extra.augment.scale}`}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
         await saveDistillSet(dataCache, set);
       }
       const bySource = (indices: readonly number[]) => {
@@ -186,6 +209,10 @@ export const trainFaceDistillCommand = defineCommand({
           ...(flags.epochs !== undefined || !resuming ? { epochs: flags.epochs ?? 3 } : {}),
           batchSize: flags['batch-size'] ?? 32,
           learningRate: flags['learning-rate'] ?? 3e-5,
+          warmupEpochs: flags['warmup-epochs'] ?? 0,
+          decay: flags.decay ?? 'cosine',
+          rmsprop: { ...EMBEDDING_TRAIN_DEFAULTS.rmsprop, initialMeanSquare: flags['rmsprop-initial-ms'] ?? 0 },
+          trainFromBlock: flags['train-from-block'] ?? 0,
           seed,
         },
         checkpointFile,
@@ -223,6 +250,15 @@ export const trainFaceDistillCommand = defineCommand({
           source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs); held-out equal-error threshold ${threshold.toFixed(3)}`,
         });
         const a = evaluation.agreement;
+        // Agreement by source of the held-out face: scikit-image's 25×25 lfw patches vs real photos.
+        const agreementBySource: Record<string, { views: number; agreement: number }> = {};
+        set.heldOutViews.forEach((v, i) => {
+          const source = set!.faces[v.face]!.photo.startsWith('lfw/') ? 'lfw' : 'photos';
+          const entry = (agreementBySource[source] ??= { views: 0, agreement: 0 });
+          entry.views++;
+          if (a.viewAgrees[i]) entry.agreement++;
+        });
+        for (const entry of Object.values(agreementBySource)) entry.agreement /= entry.views;
         const rows = [
           ['agreement with the teacher (nearest original)', '100%', formatPercent(100 * a.agreement, 1)],
           ['identification accuracy (own face nearest)', formatPercent(100 * a.teacherAccuracy, 1), formatPercent(100 * a.studentAccuracy, 1)],
@@ -237,9 +273,9 @@ export const trainFaceDistillCommand = defineCommand({
         await mkdir(out, { recursive: true });
         await atomicWrite(
           path.join(out, 'report.json'),
-          `${JSON.stringify({ model: result.graph.name, alpha, resolution, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length }, evaluation, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
+          `${JSON.stringify({ model: result.graph.name, alpha, resolution, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length, extraViews: set.settings.extraViews ?? [] }, evaluation, agreementBySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
         );
-        io.stdout.write(`\nheld-out faces: ${a.faces}, augmented views: ${a.views}\n`);
+        io.stdout.write(`\nheld-out faces: ${a.faces}, augmented views: ${a.views}; agreement by source: ${Object.entries(agreementBySource).map(([k, e]) => `${k} ${formatPercent(100 * e.agreement, 1)} of ${e.views} views`).join(', ')}\n`);
         io.stdout.write(`${renderTable([{ header: '' }, { header: 'teacher', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows)}\n`);
         io.stdout.write(`wrote ${path.join(out, 'model')} and report.json in ${formatDuration(seconds)}\n`);
       } finally {
