@@ -1,6 +1,6 @@
 import { FACE_API_SSD_INPUT_SIZE } from './face-detector-graph';
 import { createDetector, type Detector, type DetectorOptions } from '../detector';
-import { findFaceApiModelDir, readFaceApiManifest } from './face-api-model-dir';
+import { type FaceApiManifestFile, findFaceApiModelDir, readFaceApiManifest } from './face-api-model-dir';
 import { fetchFaceApiManifest } from './fetch-face-api-manifest';
 import { FACE_API_SSD_MANIFEST, type ImportedFaceApiSsd, importFaceApiSsdWeights } from './import-weights';
 
@@ -49,7 +49,7 @@ function isNode(): boolean {
 export async function loadFaceDetector(options: LoadFaceDetectorOptions): Promise<Detector> {
   if (!options || typeof options.backend !== 'string') throw new Error('loadFaceDetector: options.backend is required (e.g. "wasm" or "cpu", registered with core)');
   if (options.modelDir !== undefined && options.modelUrl !== undefined) throw new Error('loadFaceDetector: pass modelDir (a folder on disk) or modelUrl (a folder URL), not both');
-  let file: Awaited<ReturnType<typeof readFaceApiManifest>>;
+  let file: FaceApiManifestFile;
   if (options.modelUrl !== undefined) {
     file = await fetchFaceApiManifest('loadFaceDetector', options.modelUrl, FACE_API_SSD_MANIFEST);
   } else {
