@@ -32,6 +32,10 @@ it('train face-distill: trains a tiny student, checkpoints, resumes, and writes 
   expect(existsSync(path.join(out, 'checkpoint.mkc'))).toBe(true);
   const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'));
   expect(report.history).toHaveLength(1);
+  // --mirror defaults to canonical: the run, its report and its model folder say so (embed then mirrors crops as in training).
+  expect(first.stdout).toMatch(/training face_student_0\.25_128 .*mirror canonical/);
+  expect(report.mirror).toBe('canonical');
+  expect(JSON.parse(readFileSync(path.join(out, 'model', 'model.json'), 'utf8')).metadata.faceEmbedder.mirror).toBe('canonical');
   expect(report.evaluation.teacher.curve.length).toBeGreaterThan(0);
 
   // A checkpoint is there: starting over needs --force, continuing needs --resume.
@@ -43,7 +47,7 @@ it('train face-distill: trains a tiny student, checkpoints, resumes, and writes 
   expect(resumed.stdout).toMatch(/data: .*\(cached\)/);
   // The extra views are in the cache: not added twice.
   expect(resumed.stdout).not.toMatch(/extra training views/);
-  expect(resumed.stdout).toMatch(/resuming after epoch 1 of 2/);
+  expect(resumed.stdout).toMatch(/resuming after epoch 1 of 2.*mirror canonical/);
   expect(resumed.stdout).not.toMatch(/epoch 1: loss/);
   expect(resumed.stdout).toMatch(/epoch 2: loss/);
   expect(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).history).toHaveLength(2);

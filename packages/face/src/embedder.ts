@@ -2,6 +2,7 @@ import { type BackendInfo, type CompileOptions, type CompiledModel, type Graph, 
 import { type Normalization, type RgbImage, preprocess, rgbImageProblem } from '@mobilenet-kit/image';
 import { EMBEDDING_OUTPUT } from './embedding-head';
 import { FaceOptionError, checkKnownOptions } from './errors';
+import { type EmbedderMirror, applyMirror, checkMirror } from './mirror-canonical';
 
 /**
  * How a face crop's pixels become the network's input: one of image's
@@ -20,6 +21,8 @@ export interface EmbedderOptions {
   compileOptions?: Omit<CompileOptions, 'backend'>;
   /** The distance threshold measured for this network's descriptors (FaceMatcher's), when known. */
   threshold?: number;
+  /** 'canonical': mirror each crop to its canonical orientation first (canonicalMirror). Default 'none'. */
+  mirror?: EmbedderMirror;
 }
 
 /** A compiled face embedding network: crops in, one vector per crop out. */
@@ -30,6 +33,8 @@ export interface Embedder {
   readonly dimensions: number;
   /** The euclidean distance threshold measured for this network's descriptors, when known (a FaceMatcher's threshold). */
   readonly threshold?: number;
+  /** Whether crops are mirrored to a canonical orientation before the network. */
+  readonly mirror?: EmbedderMirror;
   /** Embeds face crops (any size: each is resized, stretched, to the input size). One Float32Array per crop. */
   embed(crops: RgbImage | readonly RgbImage[]): Promise<Float32Array[]>;
   dispose(): void;
@@ -56,7 +61,8 @@ function checkCrop(crop: RgbImage, index: number): void {
  */
 export async function createEmbedder(graph: Graph, weights: Weights, options: EmbedderOptions): Promise<Embedder> {
   if (!options || typeof options !== 'object') throw new FaceOptionError(WHERE, 'options', options, 'expected { backend, normalize, l2Normalize, compileOptions }');
-  checkKnownOptions(WHERE, options, ['backend', 'normalize', 'l2Normalize', 'compileOptions', 'threshold']);
+  checkKnownOptions(WHERE, options, ['backend', 'normalize', 'l2Normalize', 'compileOptions', 'threshold', 'mirror']);
+  const mirror = checkMirror(WHERE, options.mirror);
   if (options.threshold !== undefined && !(options.threshold > 0 && Number.isFinite(options.threshold))) throw new FaceOptionError(WHERE, 'threshold', options.threshold, 'expected a positive finite distance');
   if (typeof options.backend !== 'string' || options.backend.length === 0) throw new FaceOptionError(WHERE, 'backend', options.backend, 'expected a registered backend name such as "cpu" or "wasm"');
   const normalize = options.normalize ?? 'minusOneToOne';
@@ -88,13 +94,14 @@ export async function createEmbedder(graph: Graph, weights: Weights, options: Em
     backend: model.backend,
     inputSize: size,
     dimensions,
+    mirror,
     ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
     async embed(crops) {
       if (disposed) throw new Error('embed: this embedder was disposed');
       const list: readonly RgbImage[] = Array.isArray(crops) ? crops : [crops as RgbImage];
       if (list.length === 0) return [];
       list.forEach(checkCrop);
-      const data = preprocess(list, { size, resize: 'stretch', normalize }).input.data;
+      const data = preprocess(mirror === 'none' ? list : list.map((c) => applyMirror(c, mirror)), { size, resize: 'stretch', normalize }).input.data;
       const result = await model.run({ [inputName]: { shape: [list.length, size, size, 3], data } });
       const values = result[EMBEDDING_OUTPUT]!.data as Float32Array;
       return list.map((_, i) => {

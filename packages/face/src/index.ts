@@ -26,6 +26,7 @@ export {
   type FaceStudentOptions,
   type StudentInitialization,
 } from './student';
+export { EMBEDDER_MIRRORS, applyMirror, canonicalMirror, horizontalAsymmetry, mirrorImage, type EmbedderMirror } from './mirror-canonical';
 export { EMBEDDER_METADATA_KEY, loadEmbedderModel, saveEmbedderModel, type EmbedderMetadata } from './embedder-model';
 export { DEFAULT_FACE_MARGIN, faceCrop, type FaceCrop } from './face-crop';
 export {

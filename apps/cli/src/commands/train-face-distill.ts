@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { graphCost } from '@mobilenet-kit/core';
 import { loadFaceDetector } from '@mobilenet-kit/detection';
-import { createEmbedder, createFaceStudent, loadFaceApiTeacher, saveEmbedderModel } from '@mobilenet-kit/face';
+import { type EmbedderMirror, applyMirror, createEmbedder, createFaceStudent, loadFaceApiTeacher, saveEmbedderModel } from '@mobilenet-kit/face';
 import {
   type DistillSet,
   buildDistillSet,
@@ -99,6 +99,7 @@ export const trainFaceDistillCommand = defineCommand({
     'rmsprop-initial-ms': numberFlag({ valueName: 'V', description: "RMSProp's mean-square slot at the start: 1 as TensorFlow 1, 0 as tfjs's (whose first steps move every weight by ≈3·lr)", allowed: 'a number ≥ 0', default: '0', min: 0 }),
     'train-from-block': numberFlag({ valueName: 'K', description: 'train blocks K…13 and the head only (0: everything, 14: the head only); the earlier blocks keep the detector\'s weights', allowed: 'an integer 0…14', default: '0', integer: true, min: 0 }),
     'low-res-views': numberFlag({ valueName: 'V', description: "extra views per training face from a photo, reduced to a 25×25 gray patch first as lfw_subset's faces are (each one teacher run, added to the data cache)", allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
+    mirror: choiceFlag({ valueName: 'M', description: "canonical: the student sees every crop mirrored to its canonical orientation (brighter half on the right), in training and in its model folder, so a face and its mirror image embed alike; none: crops as given", choices: ['canonical', 'none'] as const, default: 'canonical' }),
     'wide-views': numberFlag({ valueName: 'V', description: 'extra views per training face with wider shifts (±12%) and zooms (±25%) (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
   examples: ['mobilenet-kit train face-distill --alpha 1 --resolution 128 --epochs 3 --out run1', 'mobilenet-kit train face-distill --out run1 --resume', 'mobilenet-kit train face-distill --alpha 0.5 --resolution 160 --backend cpu'],
@@ -177,19 +178,23 @@ export const trainFaceDistillCommand = defineCommand({
         io.stderr.write(`mobilenet-kit train face-distill: only ${set.heldOut.length} held-out face; the evaluation matches each held-out view against at least two held-out faces (more photos, or a larger --held-out, then delete ${dataCache})\n`);
         return EXIT_FAILURE;
       }
-      const resuming = flags.resume === true && (await loadFaceCheckpoint(checkpointFile)) !== undefined;
+      const previous = flags.resume === true ? await loadFaceCheckpoint(checkpointFile) : undefined;
+      const resuming = previous !== undefined;
       if (flags.resume && !resuming) io.stdout.write(`no checkpoint at ${checkpointFile}: --resume starts a new run\n`);
+      // A resumed run keeps its checkpoint's mirror setting (absent in checkpoints from before --mirror existed: none).
+      const recorded = (previous?.metadata?.faceDistillation as { mirror?: EmbedderMirror } | undefined)?.mirror;
+      const mirror: EmbedderMirror = resuming ? (recorded ?? 'none') : (flags.mirror ?? 'canonical');
       let { graph, weights } = await createFaceStudent({ alpha, resolution, seed, detectorModelDir: faceApiDir });
       if (!resuming && !flags['no-fit-head']) {
         const fitted = performance.now();
         weights = await fitEmbeddingHead(
           graph,
           weights,
-          set.trainViews.map((v) => renderView(set!.faces[v.face]!, v.augmentation, resolution)),
+          set.trainViews.map((v) => applyMirror(renderView(set!.faces[v.face]!, v.augmentation, resolution), mirror)),
           set.trainViews.map((v) => unitTarget(v.teacher)),
           { backend, ridge: 0.01 },
         );
-        const probe = await createEmbedder(graph, weights, { backend });
+        const probe = await createEmbedder(graph, weights, { backend, mirror });
         const before = await evaluateStudent(set, probe).finally(() => probe.dispose());
         io.stdout.write(
           `head fitted by ridge regression in ${formatDuration((performance.now() - fitted) / 1000)}: held-out cosine ${fixed(before.agreement.meanCosine)} (centred ${fixed(before.agreement.meanCentredCosine)}), agreement ${formatPercent(100 * before.agreement.agreement, 1)}\n`,
@@ -200,8 +205,9 @@ export const trainFaceDistillCommand = defineCommand({
       const result = await distillStudent({
         graph,
         weights,
-        metadata: { faceDistillation: { alpha, resolution, seed } },
+        metadata: { faceDistillation: { alpha, resolution, seed, mirror } },
         set,
+        mirror,
         tf,
         tfl,
         tfBackend: backend,
@@ -219,7 +225,7 @@ export const trainFaceDistillCommand = defineCommand({
         resume: resuming,
         onStart: ({ startEpoch, config, resumed }) => {
           const what = resumed ? `resuming after epoch ${startEpoch} of ${config.epochs}` : `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`;
-          io.stdout.write(`training ${graph.name} (${formatCount(graphCost(graph).totals.multAdds)} mult-adds) on ${set!.trainViews.length} views, ${what}, batch ${config.batchSize}, backend ${backend}\n`);
+          io.stdout.write(`training ${graph.name} (${formatCount(graphCost(graph).totals.multAdds)} mult-adds) on ${set!.trainViews.length} views, ${what}, batch ${config.batchSize}, mirror ${mirror}, backend ${backend}\n`);
         },
         onBatch: (p) => {
           if (p.batch === p.batches || Date.now() - lastLine > 15_000) {
@@ -235,7 +241,7 @@ export const trainFaceDistillCommand = defineCommand({
       });
 
       // The trained student against the teacher on the held-out faces.
-      const student = await createEmbedder(result.graph, result.weights, { backend });
+      const student = await createEmbedder(result.graph, result.weights, { backend, mirror });
       try {
         const evaluation = await evaluateStudent(set, student);
         const sample = set.faces[set.heldOut[0]!]!.crop;
@@ -245,9 +251,10 @@ export const trainFaceDistillCommand = defineCommand({
         await saveEmbedderModel(path.join(out, 'model'), result.graph, result.weights, {
           normalize: 'minusOneToOne',
           l2Normalize: false,
+          mirror,
           // A student that cannot separate faces at all has an equal-error threshold of 0: then no threshold is stored.
           ...(threshold > 0 ? { threshold: Number(threshold.toPrecision(3)) } : {}),
-          source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs); held-out equal-error threshold ${threshold.toFixed(3)}`,
+          source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs, mirror ${mirror}); held-out equal-error threshold ${threshold.toFixed(3)}`,
         });
         const a = evaluation.agreement;
         // Agreement by source of the held-out face: scikit-image's 25×25 lfw patches vs real photos.
@@ -273,7 +280,7 @@ export const trainFaceDistillCommand = defineCommand({
         await mkdir(out, { recursive: true });
         await atomicWrite(
           path.join(out, 'report.json'),
-          `${JSON.stringify({ model: result.graph.name, alpha, resolution, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length, extraViews: set.settings.extraViews ?? [] }, evaluation, agreementBySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
+          `${JSON.stringify({ model: result.graph.name, alpha, resolution, mirror, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length, extraViews: set.settings.extraViews ?? [] }, evaluation, agreementBySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
         );
         io.stdout.write(`\nheld-out faces: ${a.faces}, augmented views: ${a.views}; agreement by source: ${Object.entries(agreementBySource).map(([k, e]) => `${k} ${formatPercent(100 * e.agreement, 1)} of ${e.views} views`).join(', ')}\n`);
         io.stdout.write(`${renderTable([{ header: '' }, { header: 'teacher', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows)}\n`);

@@ -3,6 +3,7 @@ import type { RgbImage } from '@mobilenet-kit/image';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tflayers from '@tensorflow/tfjs-layers';
 import { FaceOptionError } from '../errors';
+import { type EmbedderMirror, applyMirror, checkMirror } from '../mirror-canonical';
 import { type DistillSet, type DistillView, renderView } from './distill-set';
 import { type EmbeddingTrainConfig, type TrainBatchProgress, type TrainEmbeddingResult, type TrainEpochResult, trainEmbedding } from './embedding-trainer';
 
@@ -18,6 +19,13 @@ export interface DistillStudentOptions {
   readonly config?: Partial<EmbeddingTrainConfig>;
   readonly checkpointFile?: string;
   readonly resume?: boolean;
+  /**
+   * 'canonical': the student sees every view (training and held-out) mirrored
+   * to its canonical orientation (canonicalMirror), as an embedder created
+   * with `mirror: 'canonical'` will show it crops; the teacher's target is
+   * its descriptor of the view as rendered. Default 'none'.
+   */
+  readonly mirror?: EmbedderMirror;
   /** Measure held-out loss and cosine after each epoch. Default true. */
   readonly validate?: boolean;
   readonly onStart?: (info: { startEpoch: number; config: EmbeddingTrainConfig; resumed: boolean }) => void;
@@ -54,7 +62,8 @@ export async function distillStudent(options: DistillStudentOptions): Promise<Tr
   const size = (options.graph.nodes.find((n) => n.op === 'input')!.attrs as { shape: number[] }).shape[1]!;
   const targets = set.trainViews.map((v) => unitTarget(v.teacher));
   const heldOutTargets = set.heldOutViews.map((v) => unitTarget(v.teacher));
-  const render = (v: DistillView) => renderView(set.faces[v.face]!, v.augmentation, size);
+  const mirror = checkMirror('distillStudent', options.mirror);
+  const render = (v: DistillView) => applyMirror(renderView(set.faces[v.face]!, v.augmentation, size), mirror);
   const heldOutImages: RgbImage[] = options.validate === false ? [] : set.heldOutViews.map(render);
   return trainEmbedding<Float32Array[]>({
     graph: options.graph,
