@@ -6,4 +6,4 @@ export { checkInputShape } from './input-tensors';
 export { TFJS_LOWERINGS, applyActivation } from './lowerings/index';
 export type { Lowering, LoweringContext, LoweringTable, NodeKernel, ParamLookup } from './lowerings/index';
 export type { Tfjs, TfjsLayers, Tensor } from './tfjs-types';
-export { toLayersModel, type LayersModelBuild } from './layers-model';
+export { toLayersModel, type LayersModelBuild, type LayersModelOptions } from './layers-model';

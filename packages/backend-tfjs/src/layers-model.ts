@@ -1,5 +1,6 @@
 import { type ActivationName, type AnyNode, analyzeGraph, type Graph, GraphError, paramSpecs, type Shape, type Weights } from '@mobilenet-kit/core';
 import type * as tflayers from '@tensorflow/tfjs-layers';
+import { fusedBatchNormLayerClass } from './fused-batch-norm-layer';
 import type { Tensor, Tfjs, TfjsLayers } from './tfjs-types';
 
 type SymbolicTensor = tflayers.SymbolicTensor;
@@ -69,7 +70,7 @@ function activationLayer(tfl: TfjsLayers, fn: ActivationName, name: string): Lay
 }
 
 /** The Keras-style layer for one node (input nodes are handled by the caller). */
-function layerFor(tf: Tfjs, tfl: TfjsLayers, node: AnyNode, name: string, outputShape: Shape | undefined): Layer {
+function layerFor(tf: Tfjs, tfl: TfjsLayers, node: AnyNode, name: string, outputShape: Shape | undefined, options: LayersModelOptions): Layer {
   const L = tfl.layers;
   switch (node.op) {
     case 'conv2d': {
@@ -80,8 +81,11 @@ function layerFor(tf: Tfjs, tfl: TfjsLayers, node: AnyNode, name: string, output
       const a = node.attrs;
       return L.depthwiseConv2d({ name, kernelSize: a.kernelSize, strides: a.strides, padding: a.padding, depthMultiplier: a.depthMultiplier, useBias: a.useBias ?? false, activation: a.activation ?? 'linear' });
     }
-    case 'batchNorm':
-      return L.batchNormalization({ name, axis: -1, epsilon: node.attrs.epsilon });
+    case 'batchNorm': {
+      if (options.fusedTrainingBatchNorm === false) return L.batchNormalization({ name, axis: -1, epsilon: node.attrs.epsilon });
+      const FusedBatchNorm = fusedBatchNormLayerClass(tf, tfl);
+      return new FusedBatchNorm({ name, axis: -1, epsilon: node.attrs.epsilon });
+    }
     case 'activation':
       return activationLayer(tfl, node.attrs.fn, name);
     case 'globalAvgPool':
@@ -116,6 +120,16 @@ function layerFor(tf: Tfjs, tfl: TfjsLayers, node: AnyNode, name: string, output
   }
 }
 
+export interface LayersModelOptions {
+  /**
+   * BatchNormalization layers run training mode as one fused kernel forward and
+   * one backward where `registerTrainingKernels` registered them for the active
+   * backend (cpu, wasm); same results as the stock layer within float rounding.
+   * Inference is the stock layer's either way. Default true.
+   */
+  readonly fusedTrainingBatchNorm?: boolean;
+}
+
 export interface LayersModelBuild {
   readonly model: tflayers.LayersModel;
   /** The tfjs-layers layer name of each IR node (they differ only where a name had to be sanitized). */
@@ -129,7 +143,7 @@ export interface LayersModelBuild {
  * parity tests, as the benchmark's peer and, later, for training. The model's
  * outputs follow `graph.outputs`. Dispose it with `model.dispose()`.
  */
-export function toLayersModel(graph: Graph, weights: Weights, tf: Tfjs, tfl: TfjsLayers): LayersModelBuild {
+export function toLayersModel(graph: Graph, weights: Weights, tf: Tfjs, tfl: TfjsLayers, options: LayersModelOptions = {}): LayersModelBuild {
   const info = analyzeGraph(graph);
   const specs = new Map(paramSpecs(graph, info).map((s) => [s.name, s]));
   const used = new Set<string>();
@@ -147,7 +161,7 @@ export function toLayersModel(graph: Graph, weights: Weights, tf: Tfjs, tfl: Tfj
       symbols.set(node.name, x);
       continue;
     }
-    const layer = layerFor(tf, tfl, node, name, info.shapes.get(node.name));
+    const layer = layerFor(tf, tfl, node, name, info.shapes.get(node.name), options);
     const args = node.inputs.map((i) => symbols.get(i)!);
     let y = layer.apply(args.length === 1 ? args[0]! : args) as SymbolicTensor;
     if ((node.op === 'globalAvgPool' || node.op === 'globalMaxPool') && node.attrs.keepDims) {

@@ -10,7 +10,7 @@ beforeAll(async () => {
   expect(await tf.setBackend('cpu')).toBe(true);
 });
 
-const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MobilenetKitRangeGradient'];
+const KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'MobilenetKitRangeGradient', 'MobilenetKitBatchNormTraining', 'MobilenetKitBatchNormTrainingGrad'];
 
 describe('convolution gradient kernels', () => {
   // [input shape, filter shape, stride, padding]; depthwise cases use the filter's last dim as multiplier.

@@ -40,21 +40,25 @@ export function floatOutput(backend: KernelBackendLike, shape: number[], values:
  * host copies.
  */
 export function hostKernel(backend: KernelBackendLike, outShape: number[], inputs: TensorInfo[], compute: (inputs: Float32Array[], out: Float32Array) => void): TensorInfo {
-  const size = outShape.reduce((a, b) => a * b, 1);
+  return hostKernelOutputs(backend, [outShape], inputs, (views, [out]) => compute(views, out!))[0]!;
+}
+
+/** `hostKernel` with several float32 outputs (each starts at zero), in the order of `outShapes`. */
+export function hostKernelOutputs(backend: KernelBackendLike, outShapes: number[][], inputs: TensorInfo[], compute: (inputs: Float32Array[], outs: Float32Array[]) => void): TensorInfo[] {
   if (backend.typedArrayFromHeap && backend.makeOutput && inputs.every((t) => t.dtype === 'float32')) {
-    const out = backend.makeOutput(outShape, 'float32');
+    const outs = outShapes.map((shape) => backend.makeOutput!(shape, 'float32'));
     const views = inputs.map((t) => backend.typedArrayFromHeap!(t) as Float32Array);
-    const target = backend.typedArrayFromHeap(out) as Float32Array;
-    target.fill(0);
-    compute(views, target);
-    return out;
+    const targets = outs.map((o) => backend.typedArrayFromHeap!(o) as Float32Array);
+    for (const t of targets) t.fill(0);
+    compute(views, targets);
+    return outs;
   }
-  const values = new Float32Array(size);
+  const values = outShapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
   compute(
     inputs.map((t) => readFloats(backend, t)),
     values,
   );
-  return floatOutput(backend, outShape, values);
+  return outShapes.map((shape, i) => floatOutput(backend, shape, values[i]!));
 }
 
 export function viewAs(t: TensorInfo, shape: number[]): TensorInfo {

@@ -3,6 +3,7 @@ import { hostKernel, type KernelBackendLike } from './backend-calls';
 import { activationGradConfigs, rangeGradientKernel } from './activation-gradients';
 import { batchNormGradConfig } from './batch-norm-gradient';
 import { convGeometry } from './conv-geometry';
+import { batchNormTrainingGradConfig, batchNormTrainingKernels } from './fused-batch-norm';
 import { conv2dBackpropFilter, depthwiseBackpropFilter, depthwiseBackpropInput } from './conv-gradients';
 import { isPointwise, pointwiseFilterGradient, pointwiseInputGradient } from './pointwise-gradients';
 
@@ -20,7 +21,11 @@ import { isPointwise, pointwiseFilterGradient, pointwiseInputGradient } from './
  * - the other convolutions' gradients are loops over host data
  *   (conv-gradients.ts);
  * - Relu's and ClipByValue's gradients (relu6) are one host pass each
- *   instead of seven kernels (activation-gradients.ts).
+ *   instead of seven kernels (activation-gradients.ts);
+ * - BN in training mode and its gradient are one kernel each, two host passes
+ *   (fused-batch-norm.ts), used by toLayersModel's BatchNormalization layers;
+ *   only on the backends whose tensors live on the host (cpu, wasm): elsewhere
+ *   (webgl) reading them back would cost more than tfjs's own kernels.
  *
  * Only NHWC, dilation 1, float32: what MobileNet uses. Anything else throws a
  * clear error naming the kernel and the value, or runs the backend's own kernel.
@@ -105,8 +110,12 @@ function kernelConfigs(tf: Tf, backendName: string): tfc.KernelConfig[] {
       },
     },
     rangeGradientKernel(backendName),
+    ...(HOST_MEMORY_BACKENDS.has(backendName) ? batchNormTrainingKernels(backendName) : []),
   ];
 }
+
+/** The tfjs backends whose tensors are host (or wasm heap) memory. */
+const HOST_MEMORY_BACKENDS = new Set(['cpu', 'wasm']);
 
 const installed = new WeakMap<object, Set<string>>();
 const gradientsInstalled = new WeakSet<object>();
@@ -114,8 +123,9 @@ const gradientsInstalled = new WeakSet<object>();
 /**
  * Registers the convolution gradient kernels for a tfjs backend (replacing
  * tfjs's own; default: the active backend) and the kernel that the Relu and
- * ClipByValue gradients use; registers those two gradients and the
- * broadcasting BN gradient for the tfjs copy. Idempotent per tfjs copy and
+ * ClipByValue gradients use and, on cpu and wasm, the fused training-mode BN
+ * kernels; registers those two gradients, the fused BN's and the broadcasting
+ * BN gradient for the tfjs copy. Idempotent per tfjs copy and
  * backend name. Returns the kernel names it registered (none when they
  * already were).
  */
@@ -135,6 +145,7 @@ export function registerTrainingKernels(tf: Tf, backendName: string = tf.getBack
   done.add(backendName);
   if (!gradientsInstalled.has(tf)) {
     tf.registerGradient(batchNormGradConfig(tf));
+    tf.registerGradient(batchNormTrainingGradConfig(tf));
     for (const config of activationGradConfigs(tf)) tf.registerGradient(config);
     gradientsInstalled.add(tf);
   }
