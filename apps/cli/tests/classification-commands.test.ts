@@ -152,6 +152,36 @@ describe('a training run killed mid-epoch', () => {
   }, 600_000);
 });
 
+describe('mobilenet-kit train fashion-mnist --threads', () => {
+  it('trains data-parallel on worker threads, and a resumed run keeps the shards with any thread count', async () => {
+    const out = path.join(dir, 'threads');
+    // The built CLI: its worker threads load dist/training-worker-setup.js beside bin.js.
+    const child = spawn(process.execPath, [bin, ...quick(out, '--threads', '2')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^training mobilenet_0\.25_32_classifier on 160 Fashion-MNIST images .*batch 32 in 2 shards on 2 threads, backend wasm$/m);
+    expect(stdout).toMatch(/^epoch 1: loss \d+\.\d{4}/m);
+    expect((await loadCheckpoint(path.join(out, 'checkpoint'))).config).toMatchObject({ shards: 2 });
+
+    const resumed = await runCli(quick(out, '--epochs', '2', '--resume'));
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toMatch(/resuming after epoch 1 of 2, batch 32 in 2 shards on 1 thread, backend wasm/);
+    expect((await loadCheckpoint(path.join(out, 'checkpoint'))).epoch).toBe(2);
+  }, 600_000);
+
+  it('rejects a thread count below 1 (exit 2)', async () => {
+    const r = await runCli(quick(path.join(dir, 'nothreads'), '--threads', '0'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--threads/);
+  });
+});
+
 describe('progress line', () => {
   it('shows the epoch, a bar, samples, speed, loss, accuracy and ETA', () => {
     const line = progressLine({ epoch: 2, epochs: 10, samples: 3000, epochSamples: 12000, loss: 0.51234, accuracy: 0.8123, samplesPerSecond: 412.4, etaSeconds: 131 }, 8);

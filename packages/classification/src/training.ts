@@ -11,6 +11,10 @@ export { RmsProp, RMSPROP_DEFAULTS, type RmsPropSettings, type RmsPropState, lea
 export { augmentCanvas, type AugmentSettings } from './training/augment';
 export { shuffledIndices, validationSplit } from './training/shuffle';
 export { trainingSegments, type FreezeSpec, type TrainingSegments } from './training/segments';
+export { createTrainingReplica, shardGradients, type TrainingReplica, type ShardGradients, type ReplicaSettings } from './training/replica';
+export { shardRanges, type GradientWorkers, type WorkerInit, type ShardJob, type ShardResult } from './training/gradient-workers';
+export { createThreadWorkers, type ThreadWorkersOptions } from './training/thread-workers';
+export type { TrainingWorkerSetupModule } from './training/worker-main';
 export {
   saveCheckpoint,
   loadCheckpoint,

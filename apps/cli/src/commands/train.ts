@@ -1,4 +1,5 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { MOBILENET_V1_VARIANTS, initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import {
@@ -13,7 +14,7 @@ import {
   takeSamples,
 } from '@mobilenet-kit/classification';
 import { DatasetMissingError, missingFashionMnistFiles, readFashionMnist } from '@mobilenet-kit/classification/node';
-import { checkpointExists, trainClassifier, type TrainConfig } from '@mobilenet-kit/classification/training';
+import { checkpointExists, createThreadWorkers, trainClassifier, type TrainConfig } from '@mobilenet-kit/classification/training';
 import { graphCost } from '@mobilenet-kit/core';
 import { saveModel } from '@mobilenet-kit/core/node';
 import { writeImage } from '@mobilenet-kit/image';
@@ -29,6 +30,12 @@ import { trainFaceDistillCommand } from './train-face-distill';
 import { trainFacesCommand } from './train-faces';
 
 const DATASETS = ['fashion-mnist'] as const;
+
+/** The built setup module of the training worker threads, beside this bundle (dist/bin.js or dist/index.cjs). */
+function workerSetupModule(): URL {
+  const here = typeof __filename === 'string' ? pathToFileURL(__filename) : new URL(import.meta.url);
+  return new URL(here.pathname.endsWith('.cjs') ? './training-worker-setup.cjs' : './training-worker-setup.js', here);
+}
 
 /** Keeps a value flag's string (a folder path). */
 const pathFlag = (valueName: string, description: string, defaultText: string) => ({
@@ -74,6 +81,14 @@ export const trainCommand = defineCommand({
     'no-augment': booleanFlag('train without shifts and flips'),
     'label-smoothing': numberFlag({ valueName: 'E', description: 'label smoothing (targets y*(1-E) + E/10, as Keras and tfjs do it)', allowed: 'a number ≥ 0 and < 1', default: '0', min: 0 }),
     dropout: numberFlag({ valueName: 'P', description: "dropout rate before the classifier's dense layer", allowed: 'a number ≥ 0 and < 1', default: '0.001', min: 0 }),
+    threads: numberFlag({
+      valueName: 'T',
+      description: 'data-parallel threads: each batch is cut into T shards (BN statistics per shard, as on T GPUs) computed at once (at most one per core)',
+      allowed: 'an integer ≥ 1',
+      default: '1',
+      integer: true,
+      min: 1,
+    }),
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
   },
   subcommands: [trainFaceDistillCommand, trainFacesCommand],
@@ -125,7 +140,11 @@ export const trainCommand = defineCommand({
       ...(flags['decay-epochs'] !== undefined ? { decayEpochs: flags['decay-epochs'] } : {}),
       ...(flags['no-augment'] ? { augment: { pad: 0, flip: false } } : {}),
       ...(flags['label-smoothing'] !== undefined ? { labelSmoothing: flags['label-smoothing'] } : {}),
+      // A resumed run keeps its checkpoint's shards (they are part of the arithmetic); --threads then only sets how many run at once.
+      ...(flags.resume ? {} : { shards: flags.threads ?? 1 }),
     };
+    const threads = flags.threads ?? 1;
+    const workers = threads > 1 ? createThreadWorkers({ threads: threads - 1, setupModule: workerSetupModule() }) : undefined;
     const bar = new ProgressBar(io.stderr as { write(s: string): unknown; isTTY?: boolean });
     const result = await trainClassifier({
       graph: head.graph,
@@ -136,11 +155,13 @@ export const trainCommand = defineCommand({
       tfl,
       tfBackend: backendName,
       config,
+      workers,
       checkpointDir,
       resume: flags.resume === true,
       onStart: ({ startEpoch, config: c, resumed }) => {
         const what = resumed ? `resuming after epoch ${startEpoch} of ${c.epochs}` : `${c.epochs} epoch${c.epochs === 1 ? "" : "s"}`;
-        io.stdout.write(`training ${head.graph.name} on ${train.count} Fashion-MNIST images (${formatPercent(100 * c.validationFraction, 0)} held out for validation), ${what}, batch ${c.batchSize}, backend ${backendName}\n`);
+        const parallel = c.shards > 1 ? ` in ${c.shards} shards on ${Math.min(c.shards, threads)} thread${Math.min(c.shards, threads) === 1 ? '' : 's'}` : '';
+        io.stdout.write(`training ${head.graph.name} on ${train.count} Fashion-MNIST images (${formatPercent(100 * c.validationFraction, 0)} held out for validation), ${what}, batch ${c.batchSize}${parallel}, backend ${backendName}\n`);
       },
       onBatch: (p) => bar.update(p),
       onEpoch: (e) => {

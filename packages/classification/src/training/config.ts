@@ -25,6 +25,13 @@ export interface TrainConfig {
   /** Momentum of the BN moving averages (tfjs-layers/Keras default 0.99; short runs want less). */
   readonly batchNormMomentum: number;
   readonly freeze: FreezeSpec;
+  /**
+   * Data parallelism: each batch is cut into this many shards, each with its
+   * own BN batch statistics (as TensorFlow does on several GPUs); their
+   * gradients are averaged. Worker threads compute shards at the same time
+   * (trainClassifier's `workers`). 1: the whole batch at once.
+   */
+  readonly shards: number;
   /** With a frozen backbone: compute its features once and train the head on them (no augmentation then). */
   readonly cacheFeatures: boolean;
   readonly seed: number;
@@ -50,6 +57,7 @@ export const TRAIN_DEFAULTS: TrainConfig = Object.freeze({
   validationFraction: 0.05,
   batchNormMomentum: 0.9,
   freeze: 'none' as FreezeSpec,
+  shards: 1,
   cacheFeatures: false,
   seed: 1,
 });
@@ -70,6 +78,7 @@ export function resolveTrainConfig(config: Partial<TrainConfig> = {}): TrainConf
   if (!Number.isInteger(c.augment.pad) || c.augment.pad < 0) throw new ClassificationOptionError('augment.pad', c.augment.pad, 'an integer ≥ 0', where);
   if (!(c.validationFraction >= 0 && c.validationFraction < 1)) throw new ClassificationOptionError('validationFraction', c.validationFraction, 'a fraction in [0, 1)', where);
   if (!(c.batchNormMomentum >= 0 && c.batchNormMomentum < 1)) throw new ClassificationOptionError('batchNormMomentum', c.batchNormMomentum, 'a number in [0, 1)', where);
+  if (!Number.isInteger(c.shards) || c.shards < 1 || c.shards > c.batchSize) throw new ClassificationOptionError('shards', c.shards, `an integer in 1..${c.batchSize} (the batch size)`, where);
   if (!Number.isSafeInteger(c.seed)) throw new ClassificationOptionError('seed', c.seed, 'a safe integer', where);
   const { decay, momentum, epsilon } = c.rmsprop;
   if (!(decay >= 0 && decay < 1) || !(momentum >= 0 && momentum < 1) || !positive(epsilon)) {

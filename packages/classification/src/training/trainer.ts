@@ -11,8 +11,8 @@ import { canvasBytes, canvasesToInput, datasetImage } from '../preprocess';
 import { augmentCanvas } from './augment';
 import { type Checkpoint, loadCheckpoint, recoverCheckpointDir, saveCheckpoint } from './checkpoint';
 import { resolveTrainConfig, type TrainConfig } from './config';
-import { buildLayersSegment, type LayersSegment, readVariables } from './layers-bridge';
-import { trainingSegments } from './segments';
+import { assignFlat, flattenGradients, flattenVariables, type GradientWorkers, type ShardJob, type ShardResult, shardRanges, weightedSum } from './gradient-workers';
+import { createTrainingReplica, shardGradients } from './replica';
 import { shuffledIndices, validationSplit } from './shuffle';
 
 export interface BatchProgress {
@@ -61,6 +61,13 @@ export interface TrainClassifierOptions {
   readonly resume?: boolean;
   readonly onBatch?: (p: BatchProgress) => void;
   readonly onEpoch?: (r: EpochResult) => void | Promise<void>;
+  /**
+   * Threads that compute shards of each batch at the same time as the main
+   * thread when `config.shards` > 1 (createThreadWorkers in Node). Without
+   * them the shards are computed one after another here: the same arithmetic,
+   * so a run resumes exactly with or without workers.
+   */
+  readonly workers?: GradientWorkers;
   /** Called once with the epoch the run starts at (0, or the checkpoint's). */
   readonly onStart?: (info: { startEpoch: number; config: TrainConfig; resumed: boolean }) => void;
 }
@@ -126,7 +133,6 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   registerTrainingKernels(tf, options.tfBackend);
   await activateTfBackend(tf, options.tfBackend);
 
-  const segments = trainingSegments(graph, config.freeze);
   const split = validationSplit(options.train.labels, config.validationFraction, mulberry32(deriveSeed(config.seed, 'validation-split')));
   const labels = options.train.labels;
   const channels = metadata.preprocessing.grayscale ? 1 : 3;
@@ -134,34 +140,18 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   const canvases = canvasesOf(options.train, metadata, resolution);
   const classes = metadata.labels.length;
 
-  const frozen: LayersSegment | undefined = segments.frozen && buildLayersSegment(segments.frozen, weights, tf, tfl);
-  const trainable: LayersSegment | undefined = segments.trainable && buildLayersSegment(segments.trainable, weights, tf, tfl);
-  if (trainable) {
-    for (const layer of trainable.model.layers) if (layer.getClassName() === 'BatchNormalization') (layer as unknown as { momentum: number }).momentum = config.batchNormMomentum;
-  }
-  const weight = (name: string): WeightTensor => {
-    const w = weights.get(name);
-    if (!w) throw new Error(`weight "${name}" is missing`);
-    return w;
-  };
-  const denseKernelName = `${segments.dense.node}/kernel`;
-  const denseBiasName = `${segments.dense.node}/bias`;
-  // Inside tidy: tf.variable keeps its own reference, the initial tensor is freed.
-  const kernel = tf.tidy(() => tf.variable(tf.tensor(weight(denseKernelName).data, [...weight(denseKernelName).shape]), true));
-  const bias = tf.tidy(() => tf.variable(tf.tensor(weight(denseBiasName).data, [...weight(denseBiasName).shape]), true));
-  const variables = new Map<string, tfc.Variable>([...(trainable?.trainableNames ?? []).map((n) => [n, trainable!.variables.get(n)!] as const), [denseKernelName, kernel], [denseBiasName, bias]]);
+  const replica = createTrainingReplica(graph, weights, { freeze: config.freeze, batchNormMomentum: config.batchNormMomentum }, tf, tfl);
+  const { segments } = replica;
+  const variables = replica.trainable;
+  const kernel = replica.denseKernel;
+  const bias = replica.denseBias;
   // L2 on conv and FC kernels; depthwise filters are named depthwise_kernel and stay out, as do biases and BN.
   const decayed = new Set([...variables.keys()].filter((n) => n.endsWith('/kernel')));
   const optimizer = new RmsProp(tf, config.rmsprop);
   if (checkpoint) optimizer.setState(checkpoint.optimizer, variables);
 
-  const featuresOf = (x: tfc.Tensor, training: boolean): tfc.Tensor => {
-    let h = x;
-    if (frozen) h = frozen.model.apply(h, { training: false }) as tfc.Tensor;
-    if (trainable) h = trainable.model.apply(h, { training }) as tfc.Tensor;
-    return h;
-  };
-  const inputOf = (indices: ArrayLike<number>, random?: () => number): tfc.Tensor => {
+  /** The preprocessed input of a set of samples (augmented when `random` is given), NHWC on the host. */
+  const hostInputOf = (indices: ArrayLike<number>, random?: () => number) => {
     const batch = new Uint8Array(indices.length * canvasSize);
     for (let i = 0; i < indices.length; i++) {
       const src = canvases.subarray(indices[i]! * canvasSize, (indices[i]! + 1) * canvasSize);
@@ -169,29 +159,34 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       if (random) augmentCanvas(src, dst, resolution, channels, config.augment, random);
       else dst.set(src);
     }
-    const host = canvasesToInput(batch, indices.length, resolution, channels);
+    return canvasesToInput(batch, indices.length, resolution, channels);
+  };
+  const inputOf = (indices: ArrayLike<number>, random?: () => number): tfc.Tensor => {
+    const host = hostInputOf(indices, random);
     return tf.tensor4d(host.data, host.shape as [number, number, number, number]);
   };
 
   // Feature caching: a frozen backbone gives the same features every epoch (no augmentation then).
   let cached: Float32Array | undefined;
-  if (config.cacheFeatures && !trainable) {
+  if (config.cacheFeatures && segments.trainable === undefined) {
     cached = new Float32Array(options.train.count * segments.featureSize);
     for (let s = 0; s < options.train.count; s += 256) {
       const idx = Int32Array.from({ length: Math.min(256, options.train.count - s) }, (_, i) => s + i);
-      const f = tf.tidy(() => featuresOf(inputOf(idx), false));
+      const f = tf.tidy(() => replica.featuresOf(inputOf(idx), false));
       cached.set(f.dataSync() as Float32Array, s * segments.featureSize);
       f.dispose();
     }
   }
-  const batchFeatures = (indices: Int32Array, random: (() => number) | undefined, training: boolean): tfc.Tensor => {
-    if (cached) {
-      const out = new Float32Array(indices.length * segments.featureSize);
-      indices.forEach((j, i) => out.set(cached!.subarray(j * segments.featureSize, (j + 1) * segments.featureSize), i * segments.featureSize));
-      return tf.tensor2d(out, [indices.length, segments.featureSize]);
-    }
-    return featuresOf(inputOf(indices, random), training);
+  const cachedFeatures = (indices: ArrayLike<number>): tfc.Tensor => {
+    const out = new Float32Array(indices.length * segments.featureSize);
+    for (let i = 0; i < indices.length; i++) out.set(cached!.subarray(indices[i]! * segments.featureSize, (indices[i]! + 1) * segments.featureSize), i * segments.featureSize);
+    return tf.tensor2d(out, [indices.length, segments.featureSize]);
   };
+  const batchFeatures = (indices: Int32Array, training: boolean): tfc.Tensor => (cached ? cachedFeatures(indices) : replica.featuresOf(inputOf(indices), training));
+
+  // Worker threads compute shards 1..k of each batch (never with cached features: the head alone trains in the main thread in seconds).
+  const workers = !cached && config.shards > 1 ? options.workers : undefined;
+  const workerShards = workers ? Math.min(workers.count, config.shards - 1) : 0;
 
   const trainCount = split.train.length;
   const batches = Math.ceil(trainCount / config.batchSize);
@@ -209,7 +204,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     for (let s = 0; s < indices.length; s += 256) {
       const idx = indices.subarray(s, s + 256);
       const [l, p] = tf.tidy(() => {
-        const logits = tf.add(tf.matMul(batchFeatures(idx, undefined, false), kernel), bias);
+        const logits = tf.add(tf.matMul(batchFeatures(idx, false), kernel), bias);
         const y = tf.oneHot(tf.tensor1d(Array.from(idx, (j) => labels[j]!), 'int32'), classes);
         return [tf.sum(tf.losses.softmaxCrossEntropy(y, logits, undefined, undefined, tf.Reduction.NONE)), tf.argMax(logits, 1)];
       });
@@ -224,17 +219,112 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     return { loss: lossSum / indices.length, accuracy: right / indices.length };
   };
 
-  const collectWeights = (): Map<string, WeightTensor> => {
-    const out = new Map(weights);
-    if (frozen) for (const [n, w] of readVariables(frozen.variables)) out.set(n, w);
-    if (trainable) for (const [n, w] of readVariables(trainable.variables)) out.set(n, w);
-    out.set(denseKernelName, { shape: [...kernel.shape], data: Float32Array.from(kernel.dataSync() as Float32Array) });
-    out.set(denseBiasName, { shape: [...bias.shape], data: Float32Array.from(bias.dataSync() as Float32Array) });
-    return out;
+  const collectWeights = (): Map<string, WeightTensor> => replica.collectWeights();
+
+  const weightDecay = (name: string) => (decayed.has(name) ? config.l2 : 0);
+
+  /** A step on the whole batch in this thread. */
+  const oneShardStep = (idx: Int32Array, mask: Float32Array, random: (() => number) | undefined, lr: number) => {
+    const [lossTensor, predTensor] = tf.tidy(() => {
+      const g = shardGradients(replica, tf, {
+        features: () => (cached ? cachedFeatures(idx) : replica.featuresOf(inputOf(idx, random), true)),
+        labels: Array.from(idx, (j) => labels[j]!),
+        dropoutMask: mask,
+        classes,
+        labelSmoothing: config.labelSmoothing,
+      });
+      optimizer.apply(variables, g.grads, lr, weightDecay);
+      return [g.loss, g.predictions];
+    });
+    const loss = lossTensor!.dataSync()[0]!;
+    const predictions = Int32Array.from(predTensor!.dataSync() as Int32Array);
+    lossTensor!.dispose();
+    predTensor!.dispose();
+    return { loss, predictions };
+  };
+
+  const trainableSize = [...variables.values()].reduce((n, v) => n + v.size, 0);
+  /**
+   * A data-parallel step: the batch cut into config.shards shards, each with
+   * its own BN batch statistics; the workers compute shards 1..k, this thread
+   * shard 0 and any left over; gradients and moving statistics are averaged,
+   * weighted by shard size, and the optimizer steps once.
+   */
+  const shardedStep = async (idx: Int32Array, mask: Float32Array, random: (() => number) | undefined, lr: number) => {
+    const ranges = shardRanges(idx.length, config.shards);
+    const featureSize = segments.featureSize;
+    const host = cached ? undefined : hostInputOf(idx, random);
+    // The model's input per sample (gray canvases may be widened to the model's channels).
+    const [, height, width, depth] = (host?.shape ?? [0, 0, 0, 0]) as number[];
+    const perSample = height! * width! * depth!;
+    const jobOf = ([a, b]: readonly [number, number]): ShardJob => ({
+      input: host ? host.data.slice(a * perSample, b * perSample) : new Float32Array(0),
+      shape: [b - a, height!, width!, depth!],
+      labels: Int32Array.from(idx.subarray(a, b), (j) => labels[j]!),
+      dropoutMask: mask.slice(a * featureSize, b * featureSize),
+    });
+    const state = flattenVariables(variables, replica.movingStatistics);
+    const remote = workers ? workers.run(ranges.slice(1, 1 + workerShards).map(jobOf), state) : Promise.resolve([]);
+    const results: ShardResult[] = new Array(ranges.length);
+    let gradNames: Set<string> | undefined;
+    for (let k = 0; k < ranges.length; k++) {
+      if (k >= 1 && k <= workerShards) continue;
+      // Every shard starts from the step's moving statistics.
+      if (k > 0) assignFlat(tf, replica.movingStatistics, state, trainableSize);
+      const [a, b] = ranges[k]!;
+      const job = jobOf(ranges[k]!);
+      let grads: Float32Array | undefined;
+      const out = tf.tidy(() => {
+        const g = shardGradients(replica, tf, {
+          features: () => (cached ? cachedFeatures(idx.subarray(a, b)) : replica.featuresOf(tf.tensor4d(job.input, [...job.shape]), true)),
+          labels: job.labels,
+          dropoutMask: job.dropoutMask,
+          classes,
+          labelSmoothing: config.labelSmoothing,
+        });
+        gradNames ??= new Set(g.grads.keys());
+        // Not returned from tidy: tidy walks a returned typed array element by element.
+        grads = flattenGradients(variables, g.grads);
+        return { loss: g.loss, predictions: g.predictions };
+      });
+      results[k] = { loss: out.loss.dataSync()[0]!, predictions: Int32Array.from(out.predictions.dataSync() as Int32Array), grads: grads!, moving: flattenVariables(replica.movingStatistics) };
+      out.loss.dispose();
+      out.predictions.dispose();
+    }
+    (await remote).forEach((r, i) => {
+      results[1 + i] = r;
+    });
+    const shares = ranges.map(([a, b]) => (b - a) / idx.length);
+    const meanGrads = weightedSum(results.map((r) => r.grads), shares);
+    tf.tidy(() => {
+      const byName = new Map<string, tfc.Tensor>();
+      let offset = 0;
+      for (const [name, v] of variables) {
+        if (gradNames!.has(name)) byName.set(name, tf.tensor(meanGrads.subarray(offset, offset + v.size), v.shape, 'float32'));
+        offset += v.size;
+      }
+      optimizer.apply(variables, byName, lr, weightDecay);
+    });
+    assignFlat(tf, replica.movingStatistics, weightedSum(results.map((r) => r.moving), shares));
+    const predictions = new Int32Array(idx.length);
+    results.forEach((r, k) => predictions.set(r.predictions, ranges[k]![0]));
+    return { loss: results.reduce((sum, r, k) => sum + shares[k]! * r.loss, 0), predictions };
   };
 
   const augmenting = !cached && (config.augment.pad > 0 || config.augment.flip);
   try {
+    if (workers) {
+      await workers.start({
+        graph,
+        weights,
+        settings: { freeze: config.freeze, batchNormMomentum: config.batchNormMomentum },
+        tfBackend: options.tfBackend,
+        classes,
+        labelSmoothing: config.labelSmoothing,
+        trainableNames: [...variables.keys()],
+        movingNames: [...replica.movingStatistics.keys()],
+      });
+    }
     for (let epoch = startEpoch; epoch < config.epochs; epoch++) {
       await activateTfBackend(tf, options.tfBackend);
       const random = mulberry32(deriveSeed(config.seed, `epoch-${epoch}`));
@@ -250,31 +340,8 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         const keep = 1 - segments.dropout.rate;
         const mask = new Float32Array(idx.length * segments.featureSize);
         for (let i = 0; i < mask.length; i++) mask[i] = random() < keep ? 1 / keep : 0;
-        const [lossTensor, predTensor] = tf.tidy(() => {
-          const y = tf.oneHot(tf.tensor1d(Array.from(idx, (j) => labels[j]!), 'int32'), classes);
-          const dropMask = tf.tensor2d(mask, [idx.length, segments.featureSize]);
-          let predictions: tfc.Tensor | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            // Inside the taped function, so that gradients reach the trainable backbone layers.
-            const features = batchFeatures(idx, augmenting ? random : undefined, true);
-            const logits = tf.add(tf.matMul(tf.mul(features, dropMask), kernel), bias);
-            predictions = tf.keep(tf.argMax(logits, 1));
-            // The L2 term's gradient (l2·w on conv and FC kernels) is added by the optimizer; the loss reported is the data term.
-            return tf.losses.softmaxCrossEntropy(y, logits, undefined, config.labelSmoothing) as tfc.Scalar;
-          }, [...variables.values()]);
-          const byName = new Map<string, tfc.Tensor>();
-          for (const [name, v] of variables) {
-            const g = grads[v.name];
-            if (g) byName.set(name, g);
-          }
-          optimizer.apply(variables, byName, lr, (name) => (decayed.has(name) ? config.l2 : 0));
-          return [value, predictions!];
-        });
+        const { loss: lossValue, predictions: pred } = config.shards === 1 ? oneShardStep(idx, mask, augmenting ? random : undefined, lr) : await shardedStep(idx, mask, augmenting ? random : undefined, lr);
         step++;
-        const lossValue = lossTensor!.dataSync()[0]!;
-        const pred = predTensor!.dataSync();
-        lossTensor!.dispose();
-        predTensor!.dispose();
         idx.forEach((j, i) => {
           if (pred[i] === labels[j]) right++;
         });
@@ -319,9 +386,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     return { graph, weights: collectWeights(), metadata, config, history, startEpoch };
   } finally {
     optimizer.dispose();
-    kernel.dispose();
-    bias.dispose();
-    frozen?.dispose();
-    trainable?.dispose();
+    replica.dispose();
+    await workers?.dispose();
   }
 }
