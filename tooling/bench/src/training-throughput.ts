@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { initializeWeights, type MobileNetV1Variant, mobilenetV1 } from '@mobilenet-kit/backbone';
 import { classifierHead, type ImageDataset } from '@mobilenet-kit/classification';
-import { trainClassifier } from '@mobilenet-kit/classification/training';
+import { createThreadWorkers, trainClassifier } from '@mobilenet-kit/classification/training';
 import { graphCost } from '@mobilenet-kit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -16,6 +16,8 @@ export interface TrainingBenchConfig {
   /** Shift and flip augmentation on (the trainer's default) or off (--no-augment). */
   readonly augment: boolean;
   readonly labelSmoothing: number;
+  /** Data-parallel threads (--threads): the batch in this many shards, computed at once. */
+  readonly threads: number;
 }
 
 export interface TrainingThroughputResult {
@@ -50,7 +52,11 @@ function syntheticFashionMnist(count: number, seed: number): ImageDataset {
  * path as `mobilenet-kit train`) for warm-up + timed steps of one epoch on
  * synthetic images, timing each step from one onBatch call to the next.
  */
-export async function benchTrainingThroughput(backend: string, config: TrainingBenchConfig, options: { warmup: number; runs: number; seed: number }): Promise<TrainingThroughputResult> {
+export async function benchTrainingThroughput(
+  backend: string,
+  config: TrainingBenchConfig,
+  options: { warmup: number; runs: number; seed: number; /** The worker threads' setup module; default: the built one beside this bundle. */ workerSetupModule?: URL },
+): Promise<TrainingThroughputResult> {
   const steps = options.warmup + options.runs + 1;
   const train = syntheticFashionMnist(steps * config.batchSize, options.seed);
   const head = classifierHead(mobilenetV1({ alpha: config.alpha, resolution: config.resolution, includeTop: false, variant: config.variant }), {
@@ -78,8 +84,10 @@ export async function benchTrainingThroughput(backend: string, config: TrainingB
       validationFraction: 0,
       seed: options.seed,
       labelSmoothing: config.labelSmoothing,
+      shards: config.threads,
       ...(config.augment ? {} : { augment: { pad: 0, flip: false } }),
     },
+    workers: config.threads > 1 ? createThreadWorkers({ threads: config.threads - 1, setupModule: options.workerSetupModule ?? new URL('./training-worker-setup.js', import.meta.url) }) : undefined,
     onBatch: (p) => {
       const now = { wall: performance.now(), cpu: process.cpuUsage() };
       // Step b's time is from the end of step b − 1; the first `warmup` steps are not counted.
@@ -108,13 +116,14 @@ export async function benchTrainingThroughput(backend: string, config: TrainingB
 }
 
 export function formatTrainingTable(results: readonly TrainingThroughputResult[]): string {
-  const rows = [['backend', 'model', 'batch', 'steps', 'median step ms', 'images/s', 'CPU ms/step', 'images/CPU-s', 'load (1 min)']];
+  const rows = [['backend', 'model', 'batch', 'threads', 'steps', 'median step ms', 'images/s', 'CPU ms/step', 'images/CPU-s', 'load (1 min)']];
   for (const r of results) {
     const c = r.config;
     rows.push([
       r.backend,
       `${c.variant === 'standard' ? '' : `${c.variant} `}${c.alpha} MobileNet-${c.resolution} (${(r.multAdds / 1e6).toFixed(2)}M mult-adds)`,
       String(c.batchSize),
+      String(c.threads),
       String(r.step.runs),
       r.step.median.toFixed(0),
       r.imagesPerSecond.toFixed(1),
@@ -128,4 +137,4 @@ export function formatTrainingTable(results: readonly TrainingThroughputResult[]
 }
 
 /** The documented command's model and batch (packages/classification/README.md, "Fashion-MNIST: what was measured"). */
-export const TRAINING_BENCH_CONFIG: TrainingBenchConfig = { alpha: 0.5, resolution: 32, variant: 'shallow', batchSize: 64, augment: false, labelSmoothing: 0.1 };
+export const TRAINING_BENCH_CONFIG: TrainingBenchConfig = { alpha: 0.5, resolution: 32, variant: 'shallow', batchSize: 64, augment: false, labelSmoothing: 0.1, threads: 2 };
