@@ -5,7 +5,8 @@ export { booleanFlag, choiceFlag, numberFlag, type NumberRule } from './flags';
 export { UsageError } from './usage-error';
 export { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type CliIo, type TextSink } from './io';
 export { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags, type ModelFlagValues } from './model-options';
-export { listModel, type LayerListing, type ModelListing } from './layer-listing';
+// The Table 1 listing moved to core (listLayers); the old name stays for existing users.
+export { listLayers as listModel, type LayerListing, type ModelListing } from '@mobilenet-kit/core';
 export { paperReport, type PaperReport, type PaperTable, type ModelRow, type LayerTypeRow } from './paper/report';
 export { compareFigure, parsePrinted, type FigureComparison, type Tolerance } from './paper/compare';
 export { renderTable, type Column } from './format/table';

@@ -2,7 +2,7 @@ import { GraphBuilder } from '@mobilenet-kit/core';
 import { describe, expect, it } from 'vitest';
 import { formatActivationShape, formatCount, formatInteger, formatMillions, formatPercent, withSign } from '../src/format/numbers';
 import { renderTable } from '../src/format/table';
-import { listModel } from '../src/layer-listing';
+import { listModel } from '../src/index';
 import { compareFigure, parsePrinted } from '../src/paper/compare';
 
 describe('numbers', () => {

@@ -4,6 +4,7 @@ export { OPS, OP_NAMES, isOpName, samePadding, type OpDef } from './ops';
 export { analyzeGraph, inferNode, paramSpecs, consumers, type GraphInfo } from './graph';
 export { GraphBuilder } from './graph-builder';
 export { graphCost, type GraphCost, type NodeCost, type CostTotals, type TypeShare } from './cost';
+export { listLayers, table1Rows, foldsIntoPreviousRow, filterText, strideText, type LayerListing, type ModelListing, type Table1Row } from './layer-listing';
 export {
   graphToJSON,
   graphFromJSON,

@@ -1,12 +1,11 @@
 import { ssdHead } from '@mobilenet-kit/detection';
-import type { Graph } from '@mobilenet-kit/core';
+import { filterText, type Graph, listLayers, type ModelListing, strideText, table1Rows } from '@mobilenet-kit/core';
 import { defineCommand } from '../command';
 import { booleanFlag, choiceFlag } from '../flags';
 import { LAYER_TYPE_ROWS } from '../format/layer-types';
 import { formatActivationShape, formatCount, formatInteger, formatPercent } from '../format/numbers';
 import { renderTable } from '../format/table';
 import { EXIT_OK } from '../io';
-import { listModel, type LayerListing, type ModelListing } from '../layer-listing';
 import { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags } from '../model-options';
 import { UsageError } from '../usage-error';
 
@@ -27,52 +26,19 @@ function summaryGraph(task: (typeof SUMMARY_TASKS)[number], options: ReturnType<
   return { graph: ssdHead(backbone, { numClasses: classes ?? 90 }), label: `SSD ${options.resolution ?? 224} ${modelLabel(options)}` };
 }
 
-/** Nodes that Table 1 folds into the conv row above them (Figure 3: conv → BN → ReLU). */
-function foldsIntoPreviousRow(layer: LayerListing): boolean {
-  return layer.op === 'batchNorm' || (layer.op === 'activation' && (layer.type === 'ReLU' || layer.type === 'ReLU6'));
-}
-
-/** Table 1's filter column: `3x3x3x32`, `3x3x32 dw`, `1024x1000`, `7x7` for a pool. */
-function filterText(layer: LayerListing): string {
-  const shape = layer.filterShape;
-  if (!shape) return '';
-  if (layer.op === 'depthwiseConv2d') {
-    const [kh, kw, channels, multiplier] = shape;
-    return `${kh}x${kw}x${channels}${multiplier === 1 ? '' : `x${multiplier}`} dw`;
-  }
-  return shape.join('x');
-}
-
-function strideText(layer: LayerListing): string {
-  if (!layer.strides) return '';
-  const [sh, sw] = layer.strides;
-  return sh === sw ? `s${sh}` : `s${sh}x${sw}`;
-}
-
 function renderListing(listing: ModelListing, title: string, allNodes: boolean): string {
-  const rows: string[][] = [];
-  let folded = 0;
-  for (const layer of listing.layers) {
-    const otherParams = layer.params.bias + layer.params.bn;
-    if (!allNodes && foldsIntoPreviousRow(layer) && rows.length > 0) {
-      // Keep the bias+BN column summing to the totals: hidden nodes count on the row they follow.
-      const row = rows[rows.length - 1]!;
-      row[7] = String(Number(row[7] || 0) + otherParams);
-      folded++;
-      continue;
-    }
-    rows.push([
-      layer.name,
-      layer.type,
-      strideText(layer),
-      filterText(layer),
-      formatActivationShape(layer.outputShape),
-      layer.multAdds ? formatCount(layer.multAdds) : '',
-      layer.params.kernel ? formatInteger(layer.params.kernel) : '',
-      String(otherParams),
-    ]);
-  }
-  for (const row of rows) row[7] = row[7] === '0' ? '' : formatInteger(Number(row[7]));
+  const table1 = table1Rows(listing, { fold: !allNodes });
+  const folded = listing.layers.length - table1.length;
+  const rows = table1.map(({ layer, otherParams }) => [
+    layer.name,
+    layer.type,
+    strideText(layer, 'x'),
+    filterText(layer, 'x'),
+    formatActivationShape(layer.outputShape),
+    layer.multAdds ? formatCount(layer.multAdds) : '',
+    layer.params.kernel ? formatInteger(layer.params.kernel) : '',
+    otherParams ? formatInteger(otherParams) : '',
+  ]);
   const table = renderTable(
     [
       { header: 'name' },
@@ -132,7 +98,7 @@ export const summaryCommand = defineCommand({
     const options = modelOptionsFromFlags(flags);
     const task = flags.task ?? 'classification';
     const { graph, label } = summaryGraph(task, options);
-    const listing = listModel(graph);
+    const listing = listLayers(graph);
     if (flags.json) {
       const output = { model: { name: listing.graph, label, task, options }, layers: listing.layers, totals: listing.totals, byType: listing.byType };
       io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
