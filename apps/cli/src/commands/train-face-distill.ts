@@ -100,6 +100,7 @@ export const trainFaceDistillCommand = defineCommand({
     'train-from-block': numberFlag({ valueName: 'K', description: 'train blocks K…13 and the head only (0: everything, 14: the head only); the earlier blocks keep the detector\'s weights', allowed: 'an integer 0…14', default: '0', integer: true, min: 0 }),
     'low-res-views': numberFlag({ valueName: 'V', description: "extra views per training face from a photo, reduced to a 25×25 gray patch first as lfw_subset's faces are (each one teacher run, added to the data cache)", allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
     mirror: choiceFlag({ valueName: 'M', description: "canonical: the student sees every crop mirrored to its canonical orientation (brighter half on the right), in training and in its model folder, so a face and its mirror image embed alike; none: crops as given", choices: ['canonical', 'none'] as const, default: 'canonical' }),
+    'train-mirror': choiceFlag({ valueName: 'M', description: "what the student trains on: canonical (views mirrored as --mirror canonical embeds them) or none (the views as rendered, half of them flipped); default: as --mirror", choices: ['canonical', 'none'] as const }),
     'wide-views': numberFlag({ valueName: 'V', description: 'extra views per training face with wider shifts (±12%) and zooms (±25%) (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
   examples: ['mobilenet-kit train face-distill --alpha 1 --resolution 128 --epochs 3 --out run1', 'mobilenet-kit train face-distill --out run1 --resume', 'mobilenet-kit train face-distill --alpha 0.5 --resolution 160 --backend cpu'],
@@ -181,16 +182,17 @@ export const trainFaceDistillCommand = defineCommand({
       const previous = flags.resume === true ? await loadFaceCheckpoint(checkpointFile) : undefined;
       const resuming = previous !== undefined;
       if (flags.resume && !resuming) io.stdout.write(`no checkpoint at ${checkpointFile}: --resume starts a new run\n`);
-      // A resumed run keeps its checkpoint's mirror setting (absent in checkpoints from before --mirror existed: none).
-      const recorded = (previous?.metadata?.faceDistillation as { mirror?: EmbedderMirror } | undefined)?.mirror;
-      const mirror: EmbedderMirror = resuming ? (recorded ?? 'none') : (flags.mirror ?? 'canonical');
+      // A resumed run keeps its checkpoint's mirror settings unless given (absent in checkpoints from before --mirror existed: none).
+      const recorded = previous?.metadata?.faceDistillation as { mirror?: EmbedderMirror; trainMirror?: EmbedderMirror } | undefined;
+      const mirror: EmbedderMirror = flags.mirror ?? (resuming ? (recorded?.mirror ?? 'none') : 'canonical');
+      const trainMirror: EmbedderMirror = flags['train-mirror'] ?? (resuming ? (recorded?.trainMirror ?? recorded?.mirror ?? 'none') : mirror);
       let { graph, weights } = await createFaceStudent({ alpha, resolution, seed, detectorModelDir: faceApiDir });
       if (!resuming && !flags['no-fit-head']) {
         const fitted = performance.now();
         weights = await fitEmbeddingHead(
           graph,
           weights,
-          set.trainViews.map((v) => applyMirror(renderView(set!.faces[v.face]!, v.augmentation, resolution), mirror)),
+          set.trainViews.map((v) => applyMirror(renderView(set!.faces[v.face]!, v.augmentation, resolution), trainMirror)),
           set.trainViews.map((v) => unitTarget(v.teacher)),
           { backend, ridge: 0.01 },
         );
@@ -205,9 +207,9 @@ export const trainFaceDistillCommand = defineCommand({
       const result = await distillStudent({
         graph,
         weights,
-        metadata: { faceDistillation: { alpha, resolution, seed, mirror } },
+        metadata: { faceDistillation: { alpha, resolution, seed, mirror, trainMirror } },
         set,
-        mirror,
+        mirror: trainMirror,
         tf,
         tfl,
         tfBackend: backend,
@@ -225,7 +227,7 @@ export const trainFaceDistillCommand = defineCommand({
         resume: resuming,
         onStart: ({ startEpoch, config, resumed }) => {
           const what = resumed ? `resuming after epoch ${startEpoch} of ${config.epochs}` : `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`;
-          io.stdout.write(`training ${graph.name} (${formatCount(graphCost(graph).totals.multAdds)} mult-adds) on ${set!.trainViews.length} views, ${what}, batch ${config.batchSize}, mirror ${mirror}, backend ${backend}\n`);
+          io.stdout.write(`training ${graph.name} (${formatCount(graphCost(graph).totals.multAdds)} mult-adds) on ${set!.trainViews.length} views, ${what}, batch ${config.batchSize}, mirror ${mirror} (training views: ${trainMirror}), backend ${backend}\n`);
         },
         onBatch: (p) => {
           if (p.batch === p.batches || Date.now() - lastLine > 15_000) {
@@ -254,7 +256,7 @@ export const trainFaceDistillCommand = defineCommand({
           mirror,
           // A student that cannot separate faces at all has an equal-error threshold of 0: then no threshold is stored.
           ...(threshold > 0 ? { threshold: Number(threshold.toPrecision(3)) } : {}),
-          source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs, mirror ${mirror}); held-out equal-error threshold ${threshold.toFixed(3)}`,
+          source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs, mirror ${mirror}, trained on mirror ${trainMirror}); held-out equal-error threshold ${threshold.toFixed(3)}`,
         });
         const a = evaluation.agreement;
         // Agreement by source of the held-out face: scikit-image's 25×25 lfw patches vs real photos.
@@ -280,7 +282,7 @@ export const trainFaceDistillCommand = defineCommand({
         await mkdir(out, { recursive: true });
         await atomicWrite(
           path.join(out, 'report.json'),
-          `${JSON.stringify({ model: result.graph.name, alpha, resolution, mirror, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length, extraViews: set.settings.extraViews ?? [] }, evaluation, agreementBySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
+          `${JSON.stringify({ model: result.graph.name, alpha, resolution, mirror, trainMirror, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length, extraViews: set.settings.extraViews ?? [] }, evaluation, agreementBySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
         );
         io.stdout.write(`\nheld-out faces: ${a.faces}, augmented views: ${a.views}; agreement by source: ${Object.entries(agreementBySource).map(([k, e]) => `${k} ${formatPercent(100 * e.agreement, 1)} of ${e.views} views`).join(', ')}\n`);
         io.stdout.write(`${renderTable([{ header: '' }, { header: 'teacher', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows)}\n`);
