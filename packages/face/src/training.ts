@@ -11,6 +11,7 @@ export {
   buildDistillSet,
   extendTrainViews,
   lowResViews,
+  moreViews,
   wideViews,
   loadDistillSet,
   renderView,

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawAugmentation, faceStudentGraph, seededRandom } from '../src';
-import { type DistillSet, FaceCheckpointError, cosineLearningRate, distillStudent, embeddingLearningRate, extendTrainViews, loadFaceCheckpoint, studentBlockOf } from '../src/training';
+import { type DistillSet, FaceCheckpointError, cosineLearningRate, distillStudent, embeddingLearningRate, extendTrainViews, loadFaceCheckpoint, moreViews, studentBlockOf } from '../src/training';
 
 /** A small synthetic set: 5 "faces" (seeded noise, 40×40) with random unit "teacher" descriptors, 2 views each. */
 function syntheticSet(): DistillSet {
@@ -115,6 +115,22 @@ describe('distillStudent (tiny student, wasm)', () => {
     }
     expect(extended.heldOutViews).toBe(withLfw.heldOutViews);
     expect(extended.settings.extraViews).toHaveLength(1);
+  });
+
+  it('moreViews draws further views of every training face as the build does, the held-out views untouched', async () => {
+    const teacher = { inputSize: 16, embed: async (crops: readonly unknown[]) => crops.map((_, i) => Float32Array.from({ length: 128 }, (_, k) => i + k)), dispose: () => {} };
+    const extended = await extendTrainViews(set, teacher as never, moreViews(2, 9));
+    const added = extended.trainViews.slice(set.trainViews.length);
+    expect(added).toHaveLength(4 * 2);
+    expect(new Set(added.map((v) => v.face))).toEqual(new Set(set.train));
+    for (const { augmentation: a } of added) {
+      // The build's default augmentation (FACE_AUGMENT_DEFAULTS): shifts ±5%, zoom ±10%, no reduction.
+      expect(Math.abs(a.dx)).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(a.zoom - 1)).toBeLessThanOrEqual(0.1);
+      expect(a.lowRes).toBeUndefined();
+    }
+    expect(extended.heldOutViews).toBe(set.heldOutViews);
+    expect(extended.settings.extraViews).toEqual([{ perFace: 2, augment: {}, seed: 9 }]);
   });
 
   it('refuses a truncated or altered checkpoint, naming the file', async () => {

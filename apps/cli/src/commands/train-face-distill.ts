@@ -16,6 +16,7 @@ import {
   loadFaceCheckpoint,
   lowResViews,
   medianEmbedMs,
+  moreViews,
   readFacePhotos,
   renderView,
   saveDistillSet,
@@ -74,6 +75,9 @@ export const trainFaceDistillCommand = defineCommand({
     "(flip, shifts, zoom, brightness, contrast) each with the teacher's descriptor, computed once and kept in <out>/data.",
     "The student's head starts as the ridge-regression fit of the teacher's descriptors on the backbone's pooled features,",
     "then the blocks from --train-from-block on train (backend-tfjs's RMSProp, warm-up, then cosine or exponential learning-rate decay).",
+    '--mirror canonical (the default) mirrors every crop the student sees to one orientation (brighter half on the right), in the ridge fit,',
+    'in training and in its model folder, so that a face and its mirror image embed alike (face-api\'s net nearly does so by itself, the',
+    "detector's backbone does not); --train-mirror none trains on the views as rendered instead (half of them flipped) and embeds canonically.",
     '--low-res-views and --wide-views add teacher-labelled renderings of the training faces. A checkpoint is written atomically after every epoch',
     'to <out>/checkpoint.mkc; --resume continues from it exactly. At the end: <out>/model (for embed/match --model),',
     '<out>/report.json: student vs teacher on the held-out faces (agreement, identification, cosine, FAR/FRR curves).',
@@ -101,6 +105,7 @@ export const trainFaceDistillCommand = defineCommand({
     'low-res-views': numberFlag({ valueName: 'V', description: "extra views per training face from a photo, reduced to a 25×25 gray patch first as lfw_subset's faces are (each one teacher run, added to the data cache)", allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
     mirror: choiceFlag({ valueName: 'M', description: "canonical: the student sees every crop mirrored to its canonical orientation (brighter half on the right), in training and in its model folder, so a face and its mirror image embed alike; none: crops as given", choices: ['canonical', 'none'] as const, default: 'canonical' }),
     'train-mirror': choiceFlag({ valueName: 'M', description: "what the student trains on: canonical (views mirrored as --mirror canonical embeds them) or none (the views as rendered, half of them flipped); default: as --mirror", choices: ['canonical', 'none'] as const }),
+    'extra-views': numberFlag({ valueName: 'V', description: 'extra views per training face, augmented as --views are but drawn from their own seed, so the held-out views stay the same (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
     'wide-views': numberFlag({ valueName: 'V', description: 'extra views per training face with wider shifts (±12%) and zooms (±25%) (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
   examples: ['mobilenet-kit train face-distill --alpha 1 --resolution 128 --epochs 3 --out run1', 'mobilenet-kit train face-distill --out run1 --resume', 'mobilenet-kit train face-distill --alpha 0.5 --resolution 160 --backend cpu'],
@@ -154,12 +159,13 @@ export const trainFaceDistillCommand = defineCommand({
       const wanted = [
         ...(flags['low-res-views'] ? [lowResViews(flags['low-res-views'], seed + 1)] : []),
         ...(flags['wide-views'] ? [wideViews(flags['wide-views'], seed + 2)] : []),
+        ...(flags['extra-views'] ? [moreViews(flags['extra-views'], seed + 3)] : []),
       ];
       for (const extra of wanted) {
         if ((set.settings.extraViews ?? []).some((e) => JSON.stringify(e) === JSON.stringify(extra))) continue;
         const before = set.trainViews.length;
         set = await extendTrainViews(set, teacher, extra);
-        io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${extra.lowRes ? `reduced to ${extra.lowRes}×${extra.lowRes}${extra.gray ? ' gray' : ''}` : `shift ±${extra.augment.shift}, zoom ±${extra.augment.scale}`}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
+        io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${extra.lowRes ? `reduced to ${extra.lowRes}×${extra.lowRes}${extra.gray ? ' gray' : ''}` : extra.augment.shift === undefined ? 'augmented as --views' : `shift ±${extra.augment.shift}, zoom ±${extra.augment.scale}`}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
         await saveDistillSet(dataCache, set);
       }
       const bySource = (indices: readonly number[]) => {

@@ -202,6 +202,8 @@ export async function extendTrainViews(set: DistillSet, teacher: Embedder, extra
 
 /** Views of photo faces reduced to 25×25 gray patches: scikit-image's lfw_subset faces are 25×25 gray. */
 export const lowResViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: { scale: 0.15 }, lowRes: 25, gray: true, photosOnly: true, seed });
+/** More views drawn as the build's (the default augmentation), from their own seed: the held-out views stay as they were. */
+export const moreViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: {}, seed });
 /** Views with wider shifts (±12% of the side) and zooms (±25%) than the build's. */
 export const wideViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: { shift: 0.12, scale: 0.25 }, seed });
 
