@@ -15,12 +15,13 @@ import { benchMobileNet, type MobileNetResult } from './bench-mobilenet';
 import { BROWSER_BACKENDS, benchInBrowser, formatBrowserTable } from './browser-bench';
 import { benchOnnxruntimeDetection, benchOnnxruntimeMobileNet, formatOnnxruntimeDetectionTable, formatOnnxruntimeTable, formatOnnxruntimeTargets, type OnnxruntimeMobileNetResult } from './bench-onnxruntime';
 import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
+import { benchFaceEmbedding, type FaceEmbeddingResult, formatFaceTable } from './bench-face';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 import { formatTrainingTable, TRAINING_BENCH_CONFIG, benchTrainingThroughput, type TrainingThroughputResult } from './training-throughput';
 
-const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'all', 'browser'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'all', 'browser'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -33,15 +34,18 @@ const CPU_DETECTION_RUNS = 3;
 /** A training step on tfjs-backend-cpu takes seconds: at most this many timed steps there. */
 const CPU_TRAINING_RUNS = 5;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
   --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
                 bare onnxruntime-node session on the same file; detection on it vs face-api on wasm), training (images/s of
-                trainClassifier at the documented Fashion-MNIST configuration, synthetic images) or all (default);
+                trainClassifier at the documented Fashion-MNIST configuration, synthetic images), face (embedding one face
+                crop: the teacher in our IR and the MobileNet student, each vs face-api's computeFaceDescriptor) or all (default);
                 browser: MobileNet 1.0-224 b1 and the face detector (sample1) in headless Chromium, first run and
                 steady state (not part of all)
   --ort-threads comma-separated intra-op thread counts for the onnxruntime task (default: 1,2)
+  --face-student a student model folder (train face-distill's <out>/model) for the face task (default: the documented
+                architecture, 1.0 MobileNet-128, initialized from the detector: latency does not depend on the weights)
   --backends    comma-separated Node backends (default: cpu,wasm); for --task browser: ${BROWSER_BACKENDS.join(', ')} (default: webgl,wasm)
   --runs        timed runs of each of A and B (default 20; quick 5); detection on cpu: at most ${CPU_DETECTION_RUNS}; browser: default 10
   --warmup      untimed runs of each before timing (default 2); detection on cpu: 1
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
   let args: ReturnType<typeof parseArgs<{ options: Record<string, { type: 'string' | 'boolean' }> }>>['values'];
   try {
     args = parseArgs({
-      options: { quick: { type: 'boolean' }, task: { type: 'string' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, 'ort-threads': { type: 'string' }, help: { type: 'boolean' } },
+      options: { quick: { type: 'boolean' }, task: { type: 'string' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, 'ort-threads': { type: 'string' }, 'face-student': { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -189,6 +193,27 @@ async function main(): Promise<void> {
     console.log('images/CPU-s divides by the process CPU time instead of wall time: on this shared machine, the figure that load moves least.\n');
     console.log(formatTrainingTable(results));
     writeReport('training', { options: { runs, warmup, backends, config: TRAINING_BENCH_CONFIG }, results });
+  }
+
+  if (task === 'face' || task === 'all') {
+    // The top-left square of sample1 (latency does not depend on the content); decoded once, outside timing.
+    const photo = await decodeImage(path.join(path.dirname(faceApiModelDir()), 'demo', SAMPLES[0]!));
+    const side = Math.min(photo.width, photo.height, 200);
+    const crop = { width: side, height: side, data: new Uint8Array(side * side * 3) };
+    for (let y = 0; y < side; y++) crop.data.set(photo.data.subarray((y * photo.width) * 3, (y * photo.width + side) * 3), y * side * 3);
+    const results: FaceEmbeddingResult[] = [];
+    for (const backend of backends) {
+      const plan = backend === 'cpu' ? { warmup: 1, runs: Math.min(runs, 5) } : { warmup, runs };
+      process.stderr.write(`${backend} face embedding, ${side}×${side} crop: ${plan.warmup} warm-up + ${plan.runs} runs each of A and B… `);
+      const rows = await benchFaceEmbedding(backend, crop, { ...plan, studentDir: args['face-student'] as string | undefined });
+      process.stderr.write(`${rows.map((r) => `${r.ours.median.toFixed(1)}/${r.faceApi.median.toFixed(1)} ms`).join(', ')}\n`);
+      results.push(...rows);
+    }
+    console.log("\nFace embedding of one crop, median ms. A = ours (resize, normalization, network), B = face-api 1.7.15");
+    console.log('computeFaceDescriptor (its FaceRecognitionNet, 150×150) on the same crop, same tfjs backend, alternated in one process.');
+    console.log('B/A > 1: ours is faster. On cpu: at most 5 runs.\n');
+    console.log(formatFaceTable(results));
+    writeReport('face', { options: { runs, warmup, backends, crop: `${SAMPLES[0]} top-left ${side}×${side}`, student: args['face-student'] ?? 'documented architecture' }, results });
   }
 
   if (task === 'onnxruntime' || task === 'all') {
