@@ -58,7 +58,7 @@ export async function benchFaceEmbedding(backend: string, crop: RgbImage, option
   let studentLabel: string;
   if (options.studentDir) {
     student = await loadEmbedderModel(options.studentDir, { backend });
-    studentLabel = `student ${path.basename(path.resolve(options.studentDir))}`;
+    studentLabel = `student ${options.studentDir}`;
   } else {
     const built = await createFaceStudent({ alpha: 1, resolution: 128 });
     student = await createEmbedder(built.graph, built.weights, { backend, mirror: 'canonical' });
