@@ -56,3 +56,14 @@ export function choiceFlag<T extends string>(spec: { valueName: string; descript
     parse: (raw) => (typeof raw === 'string' && (choices as readonly string[]).includes(raw) ? (raw as T) : undefined),
   };
 }
+
+/** A flag whose value is a non-empty string kept as given (a file or folder path). */
+export function pathFlag(valueName: string, description: string, defaultText?: string): FlagSpec<string> {
+  return {
+    type: 'string',
+    valueName,
+    description,
+    ...(defaultText !== undefined ? { default: defaultText } : {}),
+    parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
+  };
+}

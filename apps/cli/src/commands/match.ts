@@ -2,18 +2,11 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher } from '@mobilenet-kit/face';
 import { BACKEND_FLAG } from '../classification-support';
-import { defineCommand, type FlagSpec } from '../command';
-import { booleanFlag, numberFlag } from '../flags';
+import { defineCommand } from '../command';
+import { booleanFlag, numberFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
 import { FACE_API_DIR_FLAG, FACE_MODEL_FLAG, type FaceModels, MARGIN_FLAG, MIN_SCORE_FLAG, embedFile, loadFaceModels } from './embed';
-
-const pathFlag = (valueName: string, description: string): FlagSpec<string> => ({
-  type: 'string',
-  valueName,
-  description,
-  parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
-});
 
 interface GalleryResult {
   readonly matcher: FaceMatcher;

@@ -26,8 +26,8 @@ import {
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BACKEND_FLAG, formatDuration, startBackend } from '../classification-support';
-import { defineCommand, type FlagSpec } from '../command';
-import { booleanFlag, choiceFlag, numberFlag } from '../flags';
+import { defineCommand } from '../command';
+import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatCount, formatPercent } from '../format/numbers';
 import { renderTable } from '../format/table';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -46,14 +46,6 @@ export function defaultFacePhotosDir(cwd = process.cwd()): string {
     if (existsSync(candidate) || path.dirname(dir) === dir) return candidate;
   }
 }
-
-const pathFlag = (valueName: string, description: string, defaultText: string): FlagSpec<string> => ({
-  type: 'string',
-  valueName,
-  description,
-  default: defaultText,
-  parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
-});
 
 const atomicWrite = async (file: string, text: string) => {
   await writeFile(`${file}.${process.pid}.tmp`, text);

@@ -8,20 +8,12 @@ import { loadModel } from '@mobilenet-kit/core/node';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BACKEND_FLAG, formatDuration, startBackend } from '../classification-support';
-import { defineCommand, type FlagSpec } from '../command';
-import { booleanFlag, choiceFlag, numberFlag } from '../flags';
+import { defineCommand } from '../command';
+import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
 import { defaultFaceApiDir } from './embed';
-
-const pathFlag = (valueName: string, description: string, defaultText: string): FlagSpec<string> => ({
-  type: 'string',
-  valueName,
-  description,
-  default: defaultText,
-  parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
-});
 
 export const trainFacesCommand = defineCommand({
   name: 'train faces',

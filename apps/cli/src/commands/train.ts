@@ -22,7 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BACKEND_FLAG, formatDuration, ProgressBar, renderReport, startBackend } from '../classification-support';
 import { defineCommand } from '../command';
-import { booleanFlag, choiceFlag, numberFlag } from '../flags';
+import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatCount, formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
@@ -36,15 +36,6 @@ function workerSetupModule(): URL {
   const here = typeof __filename === 'string' ? pathToFileURL(__filename) : new URL(import.meta.url);
   return new URL(here.pathname.endsWith('.cjs') ? './training-worker-setup.cjs' : './training-worker-setup.js', here);
 }
-
-/** Keeps a value flag's string (a folder path). */
-const pathFlag = (valueName: string, description: string, defaultText: string) => ({
-  type: 'string' as const,
-  valueName,
-  description,
-  default: defaultText,
-  parse: (raw: string | boolean) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
-});
 
 export const trainCommand = defineCommand({
   name: 'train',
