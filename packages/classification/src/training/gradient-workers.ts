@@ -1,6 +1,6 @@
 import type { Graph, Weights } from '@mobilenet-kit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { ReplicaSettings } from './replica';
+import { type ReplicaSettings, shardGradients, type TrainingReplica } from './replica';
 
 /**
  * Data-parallel training: the batch is cut into shards (TrainConfig.shards),
@@ -115,4 +115,38 @@ export function shardRanges(n: number, count: number): Array<readonly [number, n
     start += size;
   }
   return out;
+}
+
+/**
+ * One shard's forward and backward pass on a replica, read back to the host:
+ * what a worker sends and what the main thread computes for its own shards.
+ * `features` replaces the backbone (cached features); by default the job's
+ * input goes through the replica with BN in training mode. `gradNames`: the
+ * parameters that received a gradient.
+ */
+export function computeShard(
+  replica: TrainingReplica,
+  tf: typeof tfc,
+  job: ShardJob,
+  head: { readonly classes: number; readonly labelSmoothing: number },
+  features: () => tfc.Tensor = () => replica.featuresOf(tf.tensor4d(job.input, [...job.shape]), true),
+): { result: ShardResult; gradNames: ReadonlySet<string> } {
+  let grads: Float32Array | undefined;
+  let gradNames: ReadonlySet<string> | undefined;
+  const out = tf.tidy(() => {
+    const g = shardGradients(replica, tf, { features, labels: job.labels, dropoutMask: job.dropoutMask, classes: head.classes, labelSmoothing: head.labelSmoothing });
+    gradNames = new Set(g.grads.keys());
+    // Not returned from tidy: tidy walks a returned typed array element by element.
+    grads = flattenGradients(replica.trainable, g.grads);
+    return { loss: g.loss, predictions: g.predictions };
+  });
+  const result: ShardResult = {
+    loss: (out.loss.dataSync() as Float32Array)[0]!,
+    predictions: Int32Array.from(out.predictions.dataSync() as Int32Array),
+    grads: grads!,
+    moving: flattenVariables(replica.movingStatistics),
+  };
+  out.loss.dispose();
+  out.predictions.dispose();
+  return { result, gradNames: gradNames! };
 }

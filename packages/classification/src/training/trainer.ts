@@ -1,7 +1,7 @@
 import { deriveSeed, mulberry32 } from '@mobilenet-kit/backbone';
 import { activateTfBackend } from '@mobilenet-kit/backend-tfjs';
 import { learningRateAt, RmsProp, registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
-import { analyzeGraph, type Graph, type WeightTensor, type Weights } from '@mobilenet-kit/core';
+import { analyzeGraph, type Graph, type Weights } from '@mobilenet-kit/core';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tflayers from '@tensorflow/tfjs-layers';
 import { checkDataset, type ImageDataset } from '../data/dataset';
@@ -11,7 +11,7 @@ import { canvasBytes, canvasesToInput, datasetImage } from '../preprocess';
 import { augmentCanvas } from './augment';
 import { type Checkpoint, loadCheckpoint, recoverCheckpointDir, saveCheckpoint } from './checkpoint';
 import { resolveTrainConfig, type TrainConfig } from './config';
-import { assignFlat, flattenGradients, flattenVariables, type GradientWorkers, type ShardJob, type ShardResult, shardRanges, weightedSum } from './gradient-workers';
+import { assignFlat, computeShard, flattenVariables, type GradientWorkers, type ShardJob, type ShardResult, shardRanges, weightedSum } from './gradient-workers';
 import { createTrainingReplica, shardGradients } from './replica';
 import { shuffledIndices, validationSplit } from './shuffle';
 
@@ -219,8 +219,6 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     return { loss: lossSum / indices.length, accuracy: right / indices.length };
   };
 
-  const collectWeights = (): Map<string, WeightTensor> => replica.collectWeights();
-
   const weightDecay = (name: string) => (decayed.has(name) ? config.l2 : 0);
 
   /** A step on the whole batch in this thread. */
@@ -266,30 +264,15 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     const state = flattenVariables(variables, replica.movingStatistics);
     const remote = workers ? workers.run(ranges.slice(1, 1 + workerShards).map(jobOf), state) : Promise.resolve([]);
     const results: ShardResult[] = new Array(ranges.length);
-    let gradNames: Set<string> | undefined;
+    let gradNames: ReadonlySet<string> | undefined;
     for (let k = 0; k < ranges.length; k++) {
       if (k >= 1 && k <= workerShards) continue;
       // Every shard starts from the step's moving statistics.
       if (k > 0) assignFlat(tf, replica.movingStatistics, state, trainableSize);
       const [a, b] = ranges[k]!;
-      const job = jobOf(ranges[k]!);
-      let grads: Float32Array | undefined;
-      const out = tf.tidy(() => {
-        const g = shardGradients(replica, tf, {
-          features: () => (cached ? cachedFeatures(idx.subarray(a, b)) : replica.featuresOf(tf.tensor4d(job.input, [...job.shape]), true)),
-          labels: job.labels,
-          dropoutMask: job.dropoutMask,
-          classes,
-          labelSmoothing: config.labelSmoothing,
-        });
-        gradNames ??= new Set(g.grads.keys());
-        // Not returned from tidy: tidy walks a returned typed array element by element.
-        grads = flattenGradients(variables, g.grads);
-        return { loss: g.loss, predictions: g.predictions };
-      });
-      results[k] = { loss: out.loss.dataSync()[0]!, predictions: Int32Array.from(out.predictions.dataSync() as Int32Array), grads: grads!, moving: flattenVariables(replica.movingStatistics) };
-      out.loss.dispose();
-      out.predictions.dispose();
+      const shard = computeShard(replica, tf, jobOf(ranges[k]!), { classes, labelSmoothing: config.labelSmoothing }, cached ? () => cachedFeatures(idx.subarray(a, b)) : undefined);
+      results[k] = shard.result;
+      gradNames ??= shard.gradNames;
     }
     (await remote).forEach((r, i) => {
       results[1 + i] = r;
@@ -371,7 +354,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       if (options.checkpointDir) {
         await saveCheckpoint(options.checkpointDir, {
           graph,
-          weights: collectWeights(),
+          weights: replica.collectWeights(),
           metadata: metadataRecord,
           optimizer: optimizer.getState(),
           epoch: epoch + 1,
@@ -383,7 +366,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       }
       await options.onEpoch?.(result);
     }
-    return { graph, weights: collectWeights(), metadata, config, history, startEpoch };
+    return { graph, weights: replica.collectWeights(), metadata, config, history, startEpoch };
   } finally {
     optimizer.dispose();
     replica.dispose();

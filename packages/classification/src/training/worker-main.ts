@@ -3,8 +3,8 @@ import { registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
 import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tflayers from '@tensorflow/tfjs-layers';
 import type { ShardJob, ShardResult, WorkerInit } from './gradient-workers';
-import { assignFlat, flattenGradients, flattenVariables } from './gradient-workers';
-import { createTrainingReplica, shardGradients, type TrainingReplica } from './replica';
+import { assignFlat, computeShard } from './gradient-workers';
+import { createTrainingReplica, type TrainingReplica } from './replica';
 
 /**
  * What a worker's setup module exports: it loads tfjs (the same packages the
@@ -56,31 +56,8 @@ export function runTrainingWorker(port: MessagePort): void {
   };
 
   const compute = (job: ShardJob, state: Float32Array): ShardResult => {
-    const t = tf!;
-    const r = replica!;
-    assignFlat(t, r.movingStatistics, state, assignFlat(t, r.trainable, state));
-    let grads: Float32Array | undefined;
-    const out = t.tidy(() => {
-      const g = shardGradients(r, t, {
-        features: () => r.featuresOf(t.tensor4d(job.input, [...job.shape]), true),
-        labels: job.labels,
-        dropoutMask: job.dropoutMask,
-        classes: init!.classes,
-        labelSmoothing: init!.labelSmoothing,
-      });
-      // Not returned from tidy: tidy walks a returned typed array element by element.
-      grads = flattenGradients(r.trainable, g.grads);
-      return { loss: g.loss, predictions: g.predictions };
-    });
-    const result: ShardResult = {
-      loss: (out.loss.dataSync() as Float32Array)[0]!,
-      predictions: Int32Array.from(out.predictions.dataSync() as Int32Array),
-      grads: grads!,
-      moving: flattenVariables(r.movingStatistics),
-    };
-    out.loss.dispose();
-    out.predictions.dispose();
-    return result;
+    assignFlat(tf!, replica!.movingStatistics, state, assignFlat(tf!, replica!.trainable, state));
+    return computeShard(replica!, tf!, job, init!).result;
   };
 
   port.on('message', (m) => {
