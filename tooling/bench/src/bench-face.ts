@@ -1,10 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createEmbedder, createFaceStudent, type Embedder, loadEmbedderModel, loadFaceApiTeacher } from '@mobilenet-kit/face';
 import type { RgbImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import { alternateAB } from './ab-runner';
-import { faceApiModelDir, faceApiOnTfjs } from './face-api-on-tfjs';
+import { faceApiModelDir, faceApiOnTfjs, faceApiWeightMap } from './face-api-on-tfjs';
 import type { Timing } from './stats';
 
 /** face-api 1.7.15's recognition net manifest in its model/ folder. */
@@ -30,12 +28,7 @@ interface FaceApiRecognition {
 /** face-api with its recognition weights from local files, on the active tfjs backend (faceApiOnTfjs checks it is ours). */
 async function faceApiRecognition(modelDir = faceApiModelDir()): Promise<FaceApiRecognition> {
   const faceapi = (await faceApiOnTfjs(modelDir)) as unknown as FaceApiRecognition;
-  if (!faceapi.nets.faceRecognitionNet.isLoaded) {
-    const manifest = JSON.parse(await readFile(path.join(modelDir, RECOGNITION_MANIFEST), 'utf8')) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    const shards = await Promise.all(manifest[0]!.paths.map((p) => readFile(path.join(modelDir, p))));
-    const bin = Buffer.concat(shards);
-    faceapi.nets.faceRecognitionNet.loadFromWeightMap(tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, manifest[0]!.weights));
-  }
+  if (!faceapi.nets.faceRecognitionNet.isLoaded) faceapi.nets.faceRecognitionNet.loadFromWeightMap(await faceApiWeightMap(modelDir, RECOGNITION_MANIFEST));
   return faceapi;
 }
 

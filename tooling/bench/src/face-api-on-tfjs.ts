@@ -42,13 +42,14 @@ export async function faceApiOnTfjs(modelDir = faceApiModelDir()): Promise<FaceA
   if (faceapi.tf.engine() !== tf.engine()) {
     throw new Error('face-api loaded another tfjs engine than @tensorflow/tfjs-core\'s: two tfjs-core copies are installed (check `pnpm why @tensorflow/tfjs-core`)');
   }
-  if (!faceapi.nets.ssdMobilenetv1.isLoaded) {
-    const manifestPath = path.join(modelDir, FACE_API_SSD_MANIFEST);
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    const shards = await Promise.all(manifest[0]!.paths.map((p) => readFile(path.join(modelDir, p))));
-    const bin = Buffer.concat(shards);
-    const weightMap = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, manifest[0]!.weights);
-    faceapi.nets.ssdMobilenetv1.loadFromWeightMap(weightMap);
-  }
+  if (!faceapi.nets.ssdMobilenetv1.isLoaded) faceapi.nets.ssdMobilenetv1.loadFromWeightMap(await faceApiWeightMap(modelDir, FACE_API_SSD_MANIFEST));
   return faceapi;
+}
+
+/** One of face-api's networks as the weight map its `loadFromWeightMap` takes, from the manifest and shards in `modelDir`. */
+export async function faceApiWeightMap(modelDir: string, manifestFile: string): Promise<tf.NamedTensorMap> {
+  const manifest = JSON.parse(await readFile(path.join(modelDir, manifestFile), 'utf8')) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const shards = await Promise.all(manifest[0]!.paths.map((p) => readFile(path.join(modelDir, p))));
+  const bin = Buffer.concat(shards);
+  return tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, manifest[0]!.weights);
 }
