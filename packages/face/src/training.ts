@@ -12,14 +12,17 @@ export {
   extendTrainViews,
   lowResViews,
   moreViews,
+  mixupViews,
   wideViews,
   loadDistillSet,
+  renderDistillView,
   renderView,
   saveDistillSet,
   type DistillFace,
   type DistillSet,
   type DistillSetSettings,
   type DistillView,
+  type DistillViewMix,
   type ExtraViewsSettings,
 } from './training/distill-set';
 export { FACE_CHECKPOINT_MAGIC, FaceCheckpointError, loadFaceCheckpoint, saveFaceCheckpoint, type FaceCheckpoint, type FaceCheckpointState, type OptimizerSlots } from './training/checkpoint';

@@ -7,7 +7,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawAugmentation, faceStudentGraph, seededRandom } from '../src';
-import { type DistillSet, FaceCheckpointError, cosineLearningRate, distillStudent, embeddingLearningRate, extendTrainViews, loadFaceCheckpoint, moreViews, studentBlockOf } from '../src/training';
+import {
+  type DistillSet,
+  FaceCheckpointError,
+  cosineLearningRate,
+  distillStudent,
+  embeddingLearningRate,
+  extendTrainViews,
+  loadDistillSet,
+  loadFaceCheckpoint,
+  mixupViews,
+  moreViews,
+  renderDistillView,
+  renderView,
+  saveDistillSet,
+  studentBlockOf,
+} from '../src/training';
 
 /** A small synthetic set: 5 "faces" (seeded noise, 40×40) with random unit "teacher" descriptors, 2 views each. */
 function syntheticSet(): DistillSet {
@@ -131,6 +146,39 @@ describe('distillStudent (tiny student, wasm)', () => {
     }
     expect(extended.heldOutViews).toBe(set.heldOutViews);
     expect(extended.settings.extraViews).toEqual([{ perFace: 2, augment: {}, seed: 9 }]);
+  });
+
+  it('mixupViews blend another training face into each view (never a held-out one), the teacher seeing the blend; the set keeps them on disk', async () => {
+    const seen: Uint8Array[] = [];
+    const teacher = { inputSize: 16, embed: async (crops: readonly { data: Uint8Array }[]) => crops.map((c) => (seen.push(c.data), Float32Array.from({ length: 128 }, (_, k) => c.data[k]! / 255))), dispose: () => {} };
+    const extended = await extendTrainViews(set, teacher as never, mixupViews(3, 4));
+    const added = extended.trainViews.slice(set.trainViews.length);
+    expect(added).toHaveLength(4 * 3);
+    expect(new Set(added.map((v) => v.face))).toEqual(new Set(set.train));
+    const weights = added.map((v) => v.mix!.weight);
+    for (const v of added) {
+      expect(set.train).toContain(v.mix!.face);
+      expect(v.mix!.face).not.toBe(v.face);
+      expect(v.mix!.weight).toBeGreaterThanOrEqual(0);
+      expect(v.mix!.weight).toBeLessThan(0.5);
+    }
+    expect(Math.max(...weights) - Math.min(...weights)).toBeGreaterThan(0.1);
+    // The teacher saw exactly the blend of the two renderings, pixel by pixel.
+    added.forEach((v, i) => {
+      const a = renderView(set.faces[v.face]!, v.augmentation, 16).data;
+      const b = renderView(set.faces[v.mix!.face]!, v.mix!.augmentation, 16).data;
+      const blend = seen[i]!;
+      for (let p = 0; p < a.length; p++) expect(Math.abs(blend[p]! - ((1 - v.mix!.weight) * a[p]! + v.mix!.weight * b[p]!))).toBeLessThanOrEqual(0.5);
+      expect(renderDistillView(set.faces, v, 16).data).toEqual(blend);
+    });
+    expect(extended.heldOutViews).toBe(set.heldOutViews);
+    // Saved and read back: the mix of every view survives, so a resumed run trains on the same images.
+    await saveDistillSet(path.join(dir, 'mix-set'), extended);
+    const loaded = (await loadDistillSet(path.join(dir, 'mix-set')))!;
+    expect(loaded.trainViews.map((v) => v.mix)).toEqual(extended.trainViews.map((v) => v.mix));
+    expect(loaded.trainViews.at(-1)!.teacher).toEqual(extended.trainViews.at(-1)!.teacher);
+    await expect(extendTrainViews(set, teacher as never, { ...mixupViews(1, 4), mixup: 0.7 })).rejects.toThrow(/mixup.*0\.7.*\(0, 0\.5\]/);
+    await expect(extendTrainViews({ ...set, train: [0] }, teacher as never, mixupViews(1, 4))).rejects.toThrow(/at least two training faces/);
   });
 
   it('refuses a truncated or altered checkpoint, naming the file', async () => {

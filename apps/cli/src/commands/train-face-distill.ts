@@ -16,9 +16,10 @@ import {
   loadFaceCheckpoint,
   lowResViews,
   medianEmbedMs,
+  mixupViews,
   moreViews,
   readFacePhotos,
-  renderView,
+  renderDistillView,
   saveDistillSet,
   unitTarget,
   wideViews,
@@ -70,7 +71,7 @@ export const trainFaceDistillCommand = defineCommand({
     '--mirror canonical (the default) mirrors every crop the student sees to one orientation (brighter half on the right), in the ridge fit,',
     'in training and in its model folder, so that a face and its mirror image embed alike (face-api\'s net nearly does so by itself, the',
     "detector's backbone does not); --train-mirror none trains on the views as rendered instead (half of them flipped) and embeds canonically.",
-    '--low-res-views and --wide-views add teacher-labelled renderings of the training faces. A checkpoint is written atomically after every epoch',
+    '--low-res-views, --wide-views, --extra-views and --mixup-views add teacher-labelled renderings of the training faces. A checkpoint is written atomically after every epoch',
     'to <out>/checkpoint.mkc; --resume continues from it exactly. At the end: <out>/model (for embed/match --model),',
     '<out>/report.json: student vs teacher on the held-out faces (agreement, identification, cosine, FAR/FRR curves).',
   ].join('\n'),
@@ -98,6 +99,7 @@ export const trainFaceDistillCommand = defineCommand({
     mirror: choiceFlag({ valueName: 'M', description: "canonical: the student sees every crop mirrored to its canonical orientation (brighter half on the right), in training and in its model folder, so a face and its mirror image embed alike; none: crops as given", choices: ['canonical', 'none'] as const, default: 'canonical' }),
     'train-mirror': choiceFlag({ valueName: 'M', description: "what the student trains on: canonical (views mirrored as --mirror canonical embeds them) or none (the views as rendered, half of them flipped); default: as --mirror", choices: ['canonical', 'none'] as const }),
     'extra-views': numberFlag({ valueName: 'V', description: 'extra views per training face, augmented as --views are but drawn from their own seed, so the held-out views stay the same (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
+    'mixup-views': numberFlag({ valueName: 'V', description: 'extra views per training face with another training face blended in at a weight below 0.5 (mixup; each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
     'wide-views': numberFlag({ valueName: 'V', description: 'extra views per training face with wider shifts (±12%) and zooms (±25%) (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
   examples: ['mobilenet-kit train face-distill --alpha 1 --resolution 128 --epochs 3 --out run1', 'mobilenet-kit train face-distill --out run1 --resume', 'mobilenet-kit train face-distill --alpha 0.5 --resolution 160 --backend cpu'],
@@ -152,12 +154,13 @@ export const trainFaceDistillCommand = defineCommand({
         ...(flags['low-res-views'] ? [lowResViews(flags['low-res-views'], seed + 1)] : []),
         ...(flags['wide-views'] ? [wideViews(flags['wide-views'], seed + 2)] : []),
         ...(flags['extra-views'] ? [moreViews(flags['extra-views'], seed + 3)] : []),
+        ...(flags['mixup-views'] ? [mixupViews(flags['mixup-views'], seed + 4)] : []),
       ];
       for (const extra of wanted) {
         if ((set.settings.extraViews ?? []).some((e) => JSON.stringify(e) === JSON.stringify(extra))) continue;
         const before = set.trainViews.length;
         set = await extendTrainViews(set, teacher, extra);
-        io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${extra.lowRes ? `reduced to ${extra.lowRes}×${extra.lowRes}${extra.gray ? ' gray' : ''}` : extra.augment.shift === undefined ? 'augmented as --views' : `shift ±${extra.augment.shift}, zoom ±${extra.augment.scale}`}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
+        io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${extra.lowRes ? `reduced to ${extra.lowRes}×${extra.lowRes}${extra.gray ? ' gray' : ''}` : extra.mixup ? `mixup, another face blended in at a weight below ${extra.mixup}` : extra.augment.shift === undefined ? 'augmented as --views' : `shift ±${extra.augment.shift}, zoom ±${extra.augment.scale}`}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
         await saveDistillSet(dataCache, set);
       }
       const bySource = (indices: readonly number[]) => {
@@ -190,7 +193,7 @@ export const trainFaceDistillCommand = defineCommand({
         weights = await fitEmbeddingHead(
           graph,
           weights,
-          set.trainViews.map((v) => applyMirror(renderView(set!.faces[v.face]!, v.augmentation, resolution), trainMirror)),
+          set.trainViews.map((v) => applyMirror(renderDistillView(set!.faces, v, resolution), trainMirror)),
           set.trainViews.map((v) => unitTarget(v.teacher)),
           { backend, ridge: 0.01 },
         );

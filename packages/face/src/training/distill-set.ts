@@ -20,11 +20,22 @@ export interface DistillFace {
   readonly teacher: Float32Array;
 }
 
+/** The second face of a mixup view: rendered with its own augmentation and blended in with `weight`. */
+export interface DistillViewMix {
+  /** Index into `DistillSet.faces` (a training face). */
+  readonly face: number;
+  readonly augmentation: FaceAugmentation;
+  /** Its share of every pixel, in [0, 1): the view is (1 − weight)·face + weight·mix. */
+  readonly weight: number;
+}
+
 /** An augmented view of a face with the teacher's descriptor of exactly that view. */
 export interface DistillView {
   /** Index into `DistillSet.faces`. */
   readonly face: number;
   readonly augmentation: FaceAugmentation;
+  /** A mixup view: another training face blended in (extendTrainViews with `mixup`). */
+  readonly mix?: DistillViewMix;
   /** The teacher's raw descriptor of the augmented view (rendered at the teacher's input size). */
   readonly teacher: Float32Array;
 }
@@ -68,6 +79,12 @@ export interface ExtraViewsSettings {
   readonly gray?: boolean;
   /** Only faces from photos (not lfw's patches). */
   readonly photosOnly?: boolean;
+  /**
+   * Mixup views: each view blends in another training face (its own
+   * augmentation) with a weight drawn uniformly below this (at most 0.5,
+   * so the view's own face dominates).
+   */
+  readonly mixup?: number;
   readonly seed: number;
 }
 
@@ -91,6 +108,16 @@ const IDENTITY: FaceAugmentation = Object.freeze({ flipped: false, dx: 0, dy: 0,
 /** Renders one view of a face at `size` (the identity augmentation gives the plain crop). */
 export function renderView(face: { readonly crop: RgbImage }, augmentation: FaceAugmentation, size: number): RgbImage {
   return applyAugmentation(face.crop, augmentation, size);
+}
+
+/** Renders a set's view at `size`: its face augmented, and for a mixup view the other face blended in, pixel by pixel. */
+export function renderDistillView(faces: readonly { readonly crop: RgbImage }[], view: Pick<DistillView, 'face' | 'augmentation' | 'mix'>, size: number): RgbImage {
+  const image = renderView(faces[view.face]!, view.augmentation, size);
+  if (!view.mix) return image;
+  const other = renderView(faces[view.mix.face]!, view.mix.augmentation, size).data;
+  const w = view.mix.weight;
+  const data = image.data.map((x, i) => Math.round((1 - w) * x + w * other[i]!));
+  return { ...image, data };
 }
 
 async function embedAll(teacher: Embedder, crops: readonly RgbImage[], onProgress?: (done: number, total: number) => void): Promise<Float32Array[]> {
@@ -174,23 +201,35 @@ export async function buildDistillSet(
 /**
  * Adds training views to a set: distillation needs no labels, so the
  * teacher's descriptor of any rendering of a training face is a target
- * (wider shifts and zooms, or the face reduced to a 25×25 gray patch like
- * the lfw_subset faces). Held-out faces get none: only `set.train` faces are
- * rendered. The teacher runs once per new view.
+ * (wider shifts and zooms, the face reduced to a 25×25 gray patch like the
+ * lfw_subset faces, or with `mixup` another training face blended in, as
+ * Beyer et al. 2022, "Knowledge distillation: A good teacher is patient and
+ * consistent", match the teacher's function between images). Held-out faces
+ * get none and are never blended in: only `set.train` faces are rendered.
+ * The teacher runs once per new view.
  */
 export async function extendTrainViews(set: DistillSet, teacher: Embedder, extra: ExtraViewsSettings, onProgress?: (done: number, total: number) => void): Promise<DistillSet> {
   if (!Number.isInteger(extra.perFace) || extra.perFace < 1) throw new FaceOptionError('extendTrainViews', 'perFace', extra.perFace, 'expected an integer ≥ 1');
+  if (extra.mixup !== undefined && !(extra.mixup > 0 && extra.mixup <= 0.5)) throw new FaceOptionError('extendTrainViews', 'mixup', extra.mixup, 'expected a largest blend weight in (0, 0.5]');
+  if (extra.mixup !== undefined && set.train.length < 2) throw new FaceOptionError('extendTrainViews', 'mixup', `${set.train.length} training face`, 'mixup needs at least two training faces');
   const random = seededRandom(extra.seed);
   const faces = set.train.filter((i) => !extra.photosOnly || !set.faces[i]!.photo.startsWith('lfw/'));
-  const plan = faces.flatMap((face) =>
-    Array.from({ length: extra.perFace }, () => ({
-      face,
-      augmentation: { ...drawAugmentation(random, extra.augment), ...(extra.lowRes !== undefined ? { lowRes: extra.lowRes } : {}), ...(extra.gray ? { gray: true } : {}) } as FaceAugmentation,
-    })),
+  const draw = () => ({ ...drawAugmentation(random, extra.augment), ...(extra.lowRes !== undefined ? { lowRes: extra.lowRes } : {}), ...(extra.gray ? { gray: true } : {}) }) as FaceAugmentation;
+  const otherFace = (face: number) => {
+    const k = Math.floor(random() * (set.train.length - 1));
+    return set.train[k]! === face ? set.train[set.train.length - 1]! : set.train[k]!;
+  };
+  const plan: Pick<DistillView, 'face' | 'augmentation' | 'mix'>[] = faces.flatMap((face) =>
+    Array.from({ length: extra.perFace }, () => {
+      const augmentation = draw();
+      if (extra.mixup === undefined) return { face, augmentation };
+      const mix = { face: otherFace(face), augmentation: draw(), weight: random() * extra.mixup };
+      return { face, augmentation, mix };
+    }),
   );
   const descriptors = await embedAll(
     teacher,
-    plan.map((v) => renderView(set.faces[v.face]!, v.augmentation, teacher.inputSize)),
+    plan.map((v) => renderDistillView(set.faces, v, teacher.inputSize)),
     onProgress,
   );
   return {
@@ -206,6 +245,8 @@ export const lowResViews = (perFace: number, seed: number): ExtraViewsSettings =
 export const moreViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: {}, seed });
 /** Views with wider shifts (±12% of the side) and zooms (±25%) than the build's. */
 export const wideViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: { shift: 0.12, scale: 0.25 }, seed });
+/** Mixup views: each training face (augmented as --views) with another one blended in at a weight below 0.5. */
+export const mixupViews = (perFace: number, seed: number): ExtraViewsSettings => ({ perFace, augment: {}, mixup: 0.5, seed });
 
 const SET_JSON = 'distill-set.json';
 const SET_BIN = 'distill-set.bin';
@@ -237,7 +278,7 @@ export async function saveDistillSet(dir: string, set: DistillSet): Promise<void
     faces: set.faces.map((f) => ({ id: f.id, photo: f.photo })),
     train: set.train,
     heldOut: set.heldOut,
-    trainViews: set.trainViews.map((v) => ({ face: v.face, augmentation: v.augmentation })),
+    trainViews: set.trainViews.map((v) => ({ face: v.face, augmentation: v.augmentation, ...(v.mix ? { mix: v.mix } : {}) })),
     heldOutViews: set.heldOutViews.map((v) => ({ face: v.face, augmentation: v.augmentation })),
     stats: set.stats,
     settings: set.settings,
@@ -273,7 +314,7 @@ export async function loadDistillSet(dir: string): Promise<DistillSet | undefine
     teacher: descriptor(i),
   }));
   let k = n;
-  const views = (list: { face: number; augmentation: FaceAugmentation }[]) => list.map((v) => ({ ...v, teacher: descriptor(k++) }));
+  const views = (list: { face: number; augmentation: FaceAugmentation; mix?: DistillViewMix }[]) => list.map((v) => ({ ...v, teacher: descriptor(k++) }));
   const trainViews = views(json.trainViews);
   const heldOutViews = views(json.heldOutViews);
   return { cropSize, faces, train: json.train, heldOut: json.heldOut, trainViews, heldOutViews, stats: json.stats, settings: json.settings };

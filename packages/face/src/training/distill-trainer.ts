@@ -4,7 +4,7 @@ import type * as tfc from '@tensorflow/tfjs-core';
 import type * as tflayers from '@tensorflow/tfjs-layers';
 import { FaceOptionError } from '../errors';
 import { type EmbedderMirror, applyMirror, checkMirror } from '../mirror-canonical';
-import { type DistillSet, type DistillView, renderView } from './distill-set';
+import { type DistillSet, type DistillView, renderDistillView } from './distill-set';
 import { type EmbeddingTrainConfig, type TrainBatchProgress, type TrainEmbeddingResult, type TrainEpochResult, trainEmbedding } from './embedding-trainer';
 
 export interface DistillStudentOptions {
@@ -63,7 +63,7 @@ export async function distillStudent(options: DistillStudentOptions): Promise<Tr
   const targets = set.trainViews.map((v) => unitTarget(v.teacher));
   const heldOutTargets = set.heldOutViews.map((v) => unitTarget(v.teacher));
   const mirror = checkMirror('distillStudent', options.mirror);
-  const render = (v: DistillView) => applyMirror(renderView(set.faces[v.face]!, v.augmentation, size), mirror);
+  const render = (v: DistillView) => applyMirror(renderDistillView(set.faces, v, size), mirror);
   const heldOutImages: RgbImage[] = options.validate === false ? [] : set.heldOutViews.map(render);
   return trainEmbedding<Float32Array[]>({
     graph: options.graph,
