@@ -13,6 +13,7 @@ import {
   type Weights,
 } from '@mobilenet-kit/core';
 import { ONNX_EXPORTABLE_OPS, type OnnxLayout, toOnnx } from '@mobilenet-kit/onnx';
+import { checkCommandLine, readCommandLineFacts } from './command-line-limit';
 import { readInput } from './host-tensors';
 import { defaultImporter, importRuntime, isNode, type OrtModule, type OrtRuntimeName, type OrtSession, type OrtSessionOptions, type OrtTensor, type RuntimeImporter } from './ort-runtime';
 
@@ -77,6 +78,7 @@ async function startRuntime(options: OnnxruntimeBackendOptions): Promise<Runtime
   if (name !== 'onnxruntime-node' && name !== 'onnxruntime-web') throw new Error(`runtime must be 'onnxruntime-node' or 'onnxruntime-web', got ${JSON.stringify(name)}`);
   const ort = await importRuntime(name, options.importer ?? defaultImporter);
   if (name === 'onnxruntime-node') {
+    checkCommandLine(await readCommandLineFacts());
     const os = await import('node:os');
     return { ort, name, threads: options.threads ?? os.availableParallelism(), executionProviders: options.executionProviders ?? ['cpu'] };
   }
