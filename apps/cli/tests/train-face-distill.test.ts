@@ -20,11 +20,12 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 it('train face-distill: trains a tiny student, checkpoints, resumes, and writes a model that embed can use', async () => {
   const out = path.join(dir, 'run');
-  const args = ['train', 'face-distill', '--data', path.join(dir, 'faces'), '--out', out, '--alpha', '0.25', '--resolution', '128', '--views', '1', '--held-out-views', '1', '--held-out', '0.5', '--batch-size', '8', '--low-res-views', '1', '--warmup-epochs', '0.5', '--train-from-block', '12'];
+  const args = ['train', 'face-distill', '--data', path.join(dir, 'faces'), '--out', out, '--alpha', '0.25', '--resolution', '128', '--views', '1', '--held-out-views', '1', '--held-out', '0.5', '--batch-size', '8', '--low-res-views', '1', '--mixup-views', '1', '--warmup-epochs', '0.5', '--train-from-block', '12'];
   const first = await runCli([...args, '--epochs', '1']);
   expect(first.code, `${first.stdout}\n${first.stderr}`).toBe(EXIT_OK);
   expect(first.stdout).toMatch(/data: 2 photos \(2 with faces\), \d+ faces/);
   expect(first.stdout).toMatch(/data: \d+ extra training views \(reduced to 25×25 gray\)/);
+  expect(first.stdout).toMatch(/data: \d+ extra training views \(mixup, another face blended in at a weight below 0\.5\)/);
   expect(first.stdout).toMatch(/head fitted by ridge regression/);
   expect(first.stdout).toMatch(/epoch 1: loss [\d.]+ .*checkpoint/);
   expect(first.stderr).toMatch(/epoch 1\/1 batch \d+\/\d+ +[\d.]+ samples\/s +loss [\d.]+ .*ETA/);
