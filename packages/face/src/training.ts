@@ -41,7 +41,7 @@ export {
   type TrainEmbeddingResult,
   type TrainEpochResult,
 } from './training/embedding-trainer';
-export { distillStudent, unitTarget, type DistillStudentOptions } from './training/distill-trainer';
+export { distillStudent, relationalDistanceLoss, unitTarget, type DistillStudentOptions } from './training/distill-trainer';
 export { featureGraph, fitEmbeddingHead, poolFeatures, ridgeHead, solveSpd } from './training/fit-head';
 export {
   FACENET_TRIPLET_MARGIN,

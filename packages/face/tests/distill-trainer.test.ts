@@ -18,6 +18,7 @@ import {
   loadFaceCheckpoint,
   mixupViews,
   moreViews,
+  relationalDistanceLoss,
   renderDistillView,
   renderView,
   saveDistillSet,
@@ -179,6 +180,50 @@ describe('distillStudent (tiny student, wasm)', () => {
     expect(loaded.trainViews.at(-1)!.teacher).toEqual(extended.trainViews.at(-1)!.teacher);
     await expect(extendTrainViews(set, teacher as never, { ...mixupViews(1, 4), mixup: 0.7 })).rejects.toThrow(/mixup.*0\.7.*\(0, 0\.5\]/);
     await expect(extendTrainViews({ ...set, train: [0] }, teacher as never, mixupViews(1, 4))).rejects.toThrow(/at least two training faces/);
+  });
+
+  it('relationalDistanceLoss is RKD-D: Huber of mean-normalized pairwise distances, blind to scale, with finite gradients', () => {
+    const random = seededRandom(11);
+    const rows = (n: number, d: number) => Array.from({ length: n }, () => Array.from({ length: d }, () => random() * 2 - 1));
+    const s = rows(5, 4);
+    const t = rows(5, 4);
+    // Plain arithmetic, independent of the tensor code.
+    const normalized = (x: number[][]) => {
+      const d = x.map((a) => x.map((b) => Math.hypot(...a.map((v, k) => v - b[k]!))));
+      const mean = d.flat().reduce((u, v) => u + v, 0) / (x.length * (x.length - 1));
+      return d.map((r) => r.map((v) => v / mean));
+    };
+    const ns = normalized(s);
+    const nt = normalized(t);
+    let expected = 0;
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) {
+      if (i === j) continue;
+      const x = Math.abs(ns[i]![j]! - nt[i]![j]!);
+      expected += x < 1 ? 0.5 * x * x : x - 0.5;
+    }
+    expected /= 20;
+    const before = tf.memory().numTensors;
+    const [st, tt] = [tf.tensor2d(s), tf.tensor2d(t)];
+    const loss = relationalDistanceLoss(tf, st, tt);
+    expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
+    expect(expected).toBeGreaterThan(0.01);
+    const scaled = tf.mul(tt, 3) as tf.Tensor2D;
+    const same = relationalDistanceLoss(tf, scaled, tt);
+    expect(same.dataSync()[0]).toBeCloseTo(0, 6);
+    // A repeated row (a zero distance off the diagonal) and the diagonal's √0 give finite gradients.
+    const repeated = tf.tensor2d([s[0]!, s[0]!, s[1]!, s[2]!]);
+    const grad = tf.grad((x: tf.Tensor) => relationalDistanceLoss(tf, x as tf.Tensor2D, tf.tensor2d(t.slice(0, 4))))(repeated);
+    expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
+    expect(Array.from(grad.dataSync()).some((g) => g !== 0)).toBe(true);
+    tf.dispose([st, tt, loss, scaled, same, repeated, grad]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('distillStudent with a relational weight trains, and refuses a negative one', async () => {
+    const run = await distillStudent({ graph, weights, set, tf, tfl, tfBackend: 'wasm', relational: 1, validate: false, config: { ...config, epochs: 1 } });
+    expect(Number.isFinite(run.history[0]!.loss)).toBe(true);
+    run.weights.forEach((w) => expect(w.data.every(Number.isFinite)).toBe(true));
+    await expect(distillStudent({ graph, weights, set, tf, tfl, tfBackend: 'wasm', relational: -1, config: { ...config, epochs: 1 } })).rejects.toThrow(/relational.*-1.*finite weight ≥ 0/);
   });
 
   it('refuses a truncated or altered checkpoint, naming the file', async () => {

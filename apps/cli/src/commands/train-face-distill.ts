@@ -99,6 +99,7 @@ export const trainFaceDistillCommand = defineCommand({
     mirror: choiceFlag({ valueName: 'M', description: "canonical: the student sees every crop mirrored to its canonical orientation (brighter half on the right), in training and in its model folder, so a face and its mirror image embed alike; none: crops as given", choices: ['canonical', 'none'] as const, default: 'canonical' }),
     'train-mirror': choiceFlag({ valueName: 'M', description: "what the student trains on: canonical (views mirrored as --mirror canonical embeds them) or none (the views as rendered, half of them flipped); default: as --mirror", choices: ['canonical', 'none'] as const }),
     'extra-views': numberFlag({ valueName: 'V', description: 'extra views per training face, augmented as --views are but drawn from their own seed, so the held-out views stay the same (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
+    relational: numberFlag({ valueName: 'W', description: "weight of RKD's relational distance loss (Park et al. 2019: the batch's pairwise distances, each over its mean, student vs teacher, Huber) added to the squared distance (kept in the checkpoint)", allowed: 'a number ≥ 0', default: '0', min: 0 }),
     'mixup-views': numberFlag({ valueName: 'V', description: 'extra views per training face with another training face blended in at a weight below 0.5 (mixup; each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
     'wide-views': numberFlag({ valueName: 'V', description: 'extra views per training face with wider shifts (±12%) and zooms (±25%) (each one teacher run, added to the data cache)', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
@@ -184,9 +185,10 @@ export const trainFaceDistillCommand = defineCommand({
       const resuming = previous !== undefined;
       if (flags.resume && !resuming) io.stdout.write(`no checkpoint at ${checkpointFile}: --resume starts a new run\n`);
       // A resumed run keeps its checkpoint's mirror settings unless given (absent in checkpoints from before --mirror existed: none).
-      const recorded = previous?.metadata?.faceDistillation as { mirror?: EmbedderMirror; trainMirror?: EmbedderMirror } | undefined;
+      const recorded = previous?.metadata?.faceDistillation as { mirror?: EmbedderMirror; trainMirror?: EmbedderMirror; relational?: number } | undefined;
       const mirror: EmbedderMirror = flags.mirror ?? (resuming ? (recorded?.mirror ?? 'none') : 'canonical');
       const trainMirror: EmbedderMirror = flags['train-mirror'] ?? (resuming ? (recorded?.trainMirror ?? recorded?.mirror ?? 'none') : mirror);
+      const relational = flags.relational ?? (resuming ? (recorded?.relational ?? 0) : 0);
       let { graph, weights } = await createFaceStudent({ alpha, resolution, seed, detectorModelDir: faceApiDir });
       if (!resuming && !flags['no-fit-head']) {
         const fitted = performance.now();
@@ -208,9 +210,10 @@ export const trainFaceDistillCommand = defineCommand({
       const result = await distillStudent({
         graph,
         weights,
-        metadata: { faceDistillation: { alpha, resolution, seed, mirror, trainMirror } },
+        metadata: { faceDistillation: { alpha, resolution, seed, mirror, trainMirror, relational } },
         set,
         mirror: trainMirror,
+        relational,
         tf,
         tfl,
         tfBackend: backend,
@@ -228,7 +231,7 @@ export const trainFaceDistillCommand = defineCommand({
         resume: resuming,
         onStart: ({ startEpoch, config, resumed }) => {
           const what = resumed ? `resuming after epoch ${startEpoch} of ${config.epochs}` : `${config.epochs} epoch${config.epochs === 1 ? '' : 's'}`;
-          io.stdout.write(`training ${graph.name} (${formatCount(graphCost(graph).totals.multAdds)} mult-adds) on ${set!.trainViews.length} views, ${what}, batch ${config.batchSize}, mirror ${mirror} (training views: ${trainMirror}), backend ${backend}\n`);
+          io.stdout.write(`training ${graph.name} (${formatCount(graphCost(graph).totals.multAdds)} mult-adds) on ${set!.trainViews.length} views, ${what}, batch ${config.batchSize}, mirror ${mirror} (training views: ${trainMirror})${relational ? `, relational loss × ${relational}` : ''}, backend ${backend}\n`);
         },
         onBatch: (p) => {
           if (p.batch === p.batches || Date.now() - lastLine > 15_000) {

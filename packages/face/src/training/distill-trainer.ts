@@ -26,6 +26,15 @@ export interface DistillStudentOptions {
    * its descriptor of the view as rendered. Default 'none'.
    */
   readonly mirror?: EmbedderMirror;
+  /**
+   * Weight of a relational term added to the loss: RKD's distance loss (Park
+   * et al. 2019, "Relational Knowledge Distillation"), the Huber loss between
+   * the student's and the teacher's pairwise distances within the batch,
+   * each divided by its mean. It asks for the teacher's geometry (which face
+   * lies nearest which), the thing matching depends on, rather than only
+   * each point. Default 0 (the squared distance alone, as PAPER.md's Table 14).
+   */
+  readonly relational?: number;
   /** Measure held-out loss and cosine after each epoch. Default true. */
   readonly validate?: boolean;
   readonly onStart?: (info: { startEpoch: number; config: EmbeddingTrainConfig; resumed: boolean }) => void;
@@ -39,6 +48,30 @@ export function unitTarget(teacher: Float32Array): Float32Array {
   for (const x of teacher) sum += x * x;
   const scale = 1 / Math.sqrt(Math.max(sum, 1e-12));
   return teacher.map((x) => x * scale);
+}
+
+/**
+ * RKD's distance loss (Park et al. 2019, eq. 3–4): the Huber loss (δ = 1)
+ * between the two sets of pairwise euclidean distances of a batch [n, d],
+ * each divided by its mean over the n·(n − 1) ordered pairs. The diagonal is
+ * masked before the square root, so that no gradient flows through √0.
+ */
+export function relationalDistanceLoss(tf: typeof tfc, student: tfc.Tensor2D, teacher: tfc.Tensor2D): tfc.Scalar {
+  return tf.tidy(() => {
+    const n = student.shape[0];
+    const offDiagonal = tf.sub(tf.onesLike(tf.eye(n)), tf.eye(n));
+    const normalized = (x: tfc.Tensor2D) => {
+      const sq = tf.sum(tf.square(x), 1, true);
+      const d2 = tf.relu(tf.add(tf.sub(sq, tf.mul(2, tf.matMul(x, x, false, true))), tf.transpose(sq)));
+      const d = tf.mul(tf.sqrt(tf.add(tf.mul(d2, offDiagonal), 1e-12)), offDiagonal);
+      return tf.div(d, tf.div(tf.sum(d), n * (n - 1)));
+    };
+    const diff = tf.abs(tf.sub(normalized(student), normalized(teacher)));
+    // Huber with δ = 1 as ½·min(x, 1)² + (x − min(x, 1)): no comparison op on the gradient's path.
+    const clipped = tf.minimum(diff, 1);
+    const huber = tf.add(tf.mul(0.5, tf.square(clipped)), tf.sub(diff, clipped));
+    return tf.div(tf.sum(tf.mul(huber, offDiagonal)), n * (n - 1)) as tfc.Scalar;
+  });
 }
 
 /** Squared euclidean distance of two vectors. */
@@ -63,6 +96,8 @@ export async function distillStudent(options: DistillStudentOptions): Promise<Tr
   const targets = set.trainViews.map((v) => unitTarget(v.teacher));
   const heldOutTargets = set.heldOutViews.map((v) => unitTarget(v.teacher));
   const mirror = checkMirror('distillStudent', options.mirror);
+  const relational = options.relational ?? 0;
+  if (typeof relational !== 'number' || !(relational >= 0) || !Number.isFinite(relational)) throw new FaceOptionError('distillStudent', 'relational', relational, 'expected a finite weight ≥ 0');
   const render = (v: DistillView) => applyMirror(renderDistillView(set.faces, v, size), mirror);
   const heldOutImages: RgbImage[] = options.validate === false ? [] : set.heldOutViews.map(render);
   return trainEmbedding<Float32Array[]>({
@@ -90,7 +125,9 @@ export async function distillStudent(options: DistillStudentOptions): Promise<Tr
     },
     loss: (tf, embeddings, batch) => {
       const t = tf.tensor2d(batch.targets.flatMap((x) => Array.from(x)), [batch.targets.length, batch.targets[0]!.length]);
-      return tf.mean(tf.sum(tf.squaredDifference(embeddings, t), 1)) as tfc.Scalar;
+      const pointwise = tf.mean(tf.sum(tf.squaredDifference(embeddings, t), 1)) as tfc.Scalar;
+      if (!relational || batch.targets.length < 3) return pointwise;
+      return tf.add(pointwise, tf.mul(relational, relationalDistanceLoss(tf, embeddings, t))) as tfc.Scalar;
     },
     ...(heldOutImages.length > 0
       ? {
