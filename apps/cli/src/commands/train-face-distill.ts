@@ -241,7 +241,7 @@ export const trainFaceDistillCommand = defineCommand({
         },
         onEpoch: (e) => {
           io.stdout.write(
-            `epoch ${e.epoch}: loss ${fixed(e.loss, 4)} (cosine ${fixed(1 - e.loss / 2, 4)})  held-out loss ${fixed(e.valLoss ?? Number.NaN, 4)} (cosine ${fixed(e.valCosine ?? Number.NaN, 4)})  ${e.samplesPerSecond.toFixed(2)} samples/s  ${formatDuration(e.seconds)}  checkpoint ${checkpointFile}\n`,
+            `epoch ${e.epoch}: loss ${fixed(e.loss, 4)}${relational ? '' : ` (cosine ${fixed(1 - e.loss / 2, 4)})`}  held-out loss ${fixed(e.valLoss ?? Number.NaN, 4)} (cosine ${fixed(e.valCosine ?? Number.NaN, 4)})  ${e.samplesPerSecond.toFixed(2)} samples/s  ${formatDuration(e.seconds)}  checkpoint ${checkpointFile}\n`,
           );
         },
       });
@@ -260,7 +260,7 @@ export const trainFaceDistillCommand = defineCommand({
           mirror,
           // A student that cannot separate faces at all has an equal-error threshold of 0: then no threshold is stored.
           ...(threshold > 0 ? { threshold: Number(threshold.toPrecision(3)) } : {}),
-          source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs, mirror ${mirror}, trained on mirror ${trainMirror}); held-out equal-error threshold ${threshold.toFixed(3)}`,
+          source: `distilled from face-api's FaceRecognitionNet (mobilenet-kit train face-distill, α ${alpha}, ${resolution} px, ${result.history.length} epochs, mirror ${mirror}, trained on mirror ${trainMirror}${relational ? `, relational loss × ${relational}` : ''}); held-out equal-error threshold ${threshold.toFixed(3)}`,
         });
         const a = evaluation.agreement;
         // Agreement by source of the held-out face: scikit-image's 25×25 lfw patches vs real photos.
@@ -286,7 +286,7 @@ export const trainFaceDistillCommand = defineCommand({
         await mkdir(out, { recursive: true });
         await atomicWrite(
           path.join(out, 'report.json'),
-          `${JSON.stringify({ model: result.graph.name, alpha, resolution, mirror, trainMirror, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length, extraViews: set.settings.extraViews ?? [] }, evaluation, agreementBySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
+          `${JSON.stringify({ model: result.graph.name, alpha, resolution, mirror, trainMirror, relational, backend, data: { stats: set.stats, trainFaces: set.train.length, heldOutFaces: set.heldOut.length, trainViews: set.trainViews.length, heldOutViews: set.heldOutViews.length, extraViews: set.settings.extraViews ?? [] }, evaluation, agreementBySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
         );
         io.stdout.write(`\nheld-out faces: ${a.faces}, augmented views: ${a.views}; agreement by source: ${Object.entries(agreementBySource).map(([k, e]) => `${k} ${formatPercent(100 * e.agreement, 1)} of ${e.views} views`).join(', ')}\n`);
         io.stdout.write(`${renderTable([{ header: '' }, { header: 'teacher', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows)}\n`);
