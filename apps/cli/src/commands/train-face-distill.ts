@@ -6,6 +6,7 @@ import { loadFaceDetector } from '@mobilenet-kit/detection';
 import { type EmbedderMirror, applyMirror, createEmbedder, createFaceStudent, loadFaceApiTeacher, saveEmbedderModel } from '@mobilenet-kit/face';
 import {
   type DistillSet,
+  type ExtraViewsSettings,
   buildDistillSet,
   distillStudent,
   EMBEDDING_TRAIN_DEFAULTS,
@@ -54,6 +55,14 @@ const atomicWrite = async (file: string, text: string) => {
 };
 
 const fixed = (x: number, digits = 3) => x.toFixed(digits);
+
+/** What a batch of extra training views is, for the data line. */
+function describeExtraViews(extra: ExtraViewsSettings): string {
+  if (extra.lowRes) return `reduced to ${extra.lowRes}×${extra.lowRes}${extra.gray ? ' gray' : ''}`;
+  if (extra.mixup) return `mixup, another face blended in at a weight below ${extra.mixup}`;
+  if (extra.augment.shift === undefined) return 'augmented as --views';
+  return `shift ±${extra.augment.shift}, zoom ±${extra.augment.scale}`;
+}
 
 export const trainFaceDistillCommand = defineCommand({
   name: 'train face-distill',
@@ -161,7 +170,7 @@ export const trainFaceDistillCommand = defineCommand({
         if ((set.settings.extraViews ?? []).some((e) => JSON.stringify(e) === JSON.stringify(extra))) continue;
         const before = set.trainViews.length;
         set = await extendTrainViews(set, teacher, extra);
-        io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${extra.lowRes ? `reduced to ${extra.lowRes}×${extra.lowRes}${extra.gray ? ' gray' : ''}` : extra.mixup ? `mixup, another face blended in at a weight below ${extra.mixup}` : extra.augment.shift === undefined ? 'augmented as --views' : `shift ±${extra.augment.shift}, zoom ±${extra.augment.scale}`}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
+        io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${describeExtraViews(extra)}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
         await saveDistillSet(dataCache, set);
       }
       const bySource = (indices: readonly number[]) => {

@@ -6,6 +6,7 @@ import { FaceOptionError } from '../errors';
 import { type EmbedderMirror, applyMirror, checkMirror } from '../mirror-canonical';
 import { type DistillSet, type DistillView, renderDistillView } from './distill-set';
 import { type EmbeddingTrainConfig, type TrainBatchProgress, type TrainEmbeddingResult, type TrainEpochResult, trainEmbedding } from './embedding-trainer';
+import { squaredDistances } from './pairwise-distances';
 
 export interface DistillStudentOptions {
   /** The student (faceStudentGraph / createFaceStudent) and its starting weights; ignored when resuming. */
@@ -59,11 +60,10 @@ export function unitTarget(teacher: Float32Array): Float32Array {
 export function relationalDistanceLoss(tf: typeof tfc, student: tfc.Tensor2D, teacher: tfc.Tensor2D): tfc.Scalar {
   return tf.tidy(() => {
     const n = student.shape[0];
-    const offDiagonal = tf.sub(tf.onesLike(tf.eye(n)), tf.eye(n));
+    const eye = tf.eye(n);
+    const offDiagonal = tf.sub(tf.onesLike(eye), eye);
     const normalized = (x: tfc.Tensor2D) => {
-      const sq = tf.sum(tf.square(x), 1, true);
-      const d2 = tf.relu(tf.add(tf.sub(sq, tf.mul(2, tf.matMul(x, x, false, true))), tf.transpose(sq)));
-      const d = tf.mul(tf.sqrt(tf.add(tf.mul(d2, offDiagonal), 1e-12)), offDiagonal);
+      const d = tf.mul(tf.sqrt(tf.add(tf.mul(squaredDistances(tf, x), offDiagonal), 1e-12)), offDiagonal);
       return tf.div(d, tf.div(tf.sum(d), n * (n - 1)));
     };
     const diff = tf.abs(tf.sub(normalized(student), normalized(teacher)));

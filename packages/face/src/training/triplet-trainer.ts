@@ -6,6 +6,7 @@ import { type FaceAugmentOptions, applyAugmentation, drawAugmentation } from '..
 import { FaceOptionError } from '../errors';
 import { nearestIndex } from '../evaluate/agreement';
 import { type EmbeddingTrainConfig, type TrainBatchProgress, type TrainEmbeddingResult, type TrainEpochResult, trainEmbedding } from './embedding-trainer';
+import { squaredDistances } from './pairwise-distances';
 
 /**
  * FaceNet's triplet margin α = 0.2 on squared distances of unit-length
@@ -34,15 +35,6 @@ export interface TripletSettings {
 }
 
 export const TRIPLET_DEFAULTS: TripletSettings = Object.freeze({ margin: FACENET_TRIPLET_MARGIN, peoplePerBatch: 8, cropsPerPerson: 4, augment: {}, mining: 'semi-hard' as const });
-
-/** Squared euclidean distances between the rows of `embeddings`, [n, n]. */
-function squaredDistances(tf: typeof tfc, embeddings: tfc.Tensor2D): tfc.Tensor2D {
-  const n = embeddings.shape[0];
-  const gram = tf.matMul(embeddings, embeddings, false, true);
-  const squares = tf.sum(tf.square(embeddings), 1);
-  // ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b, clamped at 0 against rounding.
-  return tf.relu(tf.sub(tf.add(tf.reshape(squares, [n, 1]), tf.reshape(squares, [1, n])), tf.mul(gram, 2))) as tfc.Tensor2D;
-}
 
 /**
  * FaceNet's semi-hard triplet loss (Schroff et al. 2015, section 3.2; as
