@@ -28,4 +28,4 @@ export { mobilenetV1, mobilenetV1GraphName, mobilenetV1Layers } from './mobilene
 export { BackboneOptionError, ParamNameError, formatValue } from './errors';
 export { kerasName, tfSlimName } from './naming';
 export { computeFans, glorotUniformLimit, initializeParam, initializeWeights, type InitializeWeightsOptions } from './initializers';
-export { deriveSeed, hashString, mix32, mulberry32 } from './prng';
+export { deriveSeed, hashString, mix32, mulberry32 } from '@mobilenet-kit/core';

@@ -1,6 +1,6 @@
 import { analyzeGraph, paramSpecs, type Graph, type ParamSpec, type WeightTensor, type Weights } from '@mobilenet-kit/core';
 import { BackboneOptionError } from './errors';
-import { deriveSeed, mulberry32 } from './prng';
+import { deriveSeed, mulberry32 } from '@mobilenet-kit/core';
 
 /**
  * Keras's `compute_fans` (keras/src/initializers/random_initializers.py):

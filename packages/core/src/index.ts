@@ -3,6 +3,7 @@ export { GraphError, ModelFormatError, OptionError, formatShape, formatValue } f
 export { OPS, OP_NAMES, isOpName, samePadding, type OpDef } from './ops';
 export { analyzeGraph, inferNode, paramSpecs, consumers, type GraphInfo } from './graph';
 export { GraphBuilder } from './graph-builder';
+export { deriveSeed, hashString, mix32, mulberry32 } from './random';
 export { graphCost, type GraphCost, type NodeCost, type CostTotals, type TypeShare } from './cost';
 export { listLayers, table1Rows, foldsIntoPreviousRow, filterText, strideText, type LayerListing, type ModelListing, type Table1Row } from './layer-listing';
 export {

@@ -1,6 +1,9 @@
+import { mulberry32 } from '../random';
+
 /**
- * A small seeded PRNG (mulberry32, public domain, by Tommy Ettinger) so that
- * every case draws the same shapes, weights and inputs on every machine.
+ * The conformance cases' view of core's one seeded generator (mulberry32, see
+ * ../random.ts), so that every case draws the same shapes, weights and inputs
+ * on every machine.
  */
 export interface Prng {
   /** Uniform in [0, 1). */
@@ -14,14 +17,7 @@ export interface Prng {
 }
 
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
