@@ -5,3 +5,4 @@
 export { saveModel, type SaveModelOptions, type SavedModel } from './save-model';
 export { loadModel, type LoadModelOptions, DEFAULT_MAX_MODEL_JSON_BYTES } from './load-model';
 export { nodeModelFs, type ModelFs } from './model-fs';
+export { writeFileAtomic } from './atomic-write';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodeModel, encodeModel, type Graph, type Weights } from '@mobilenet-kit/core';
+import { writeFileAtomic } from '@mobilenet-kit/core/node';
 
 /**
  * A face trainer's checkpoint as one file, so that replacing it is a single
@@ -75,24 +76,12 @@ export async function saveFaceCheckpoint(file: string, checkpoint: FaceCheckpoin
   const hash = createHash('sha256');
   for (const p of parts) hash.update(p);
   parts.push(hash.digest());
-  const target = path.resolve(file);
-  const temp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  await mkdir(path.dirname(target), { recursive: true });
-  const handle = await open(temp, 'w');
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
   try {
-    for (const p of parts) await handle.write(p);
-    await handle.sync();
+    await writeFileAtomic(file, parts);
   } catch (e) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw new FaceCheckpointError(`writing the checkpoint failed (the previous one is untouched): ${(e as Error).message}`, temp);
+    throw new FaceCheckpointError(`writing the checkpoint failed (the previous one is untouched): ${(e as Error).message}`, path.resolve(file));
   }
-  await handle.close();
-  await rename(temp, target);
-  // The rename itself is durable once the folder is flushed.
-  const dir = await open(path.dirname(target), 'r');
-  await dir.sync().catch(() => undefined);
-  await dir.close();
 }
 
 /** Reads and verifies a checkpoint; undefined when the file does not exist. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '@mobilenet-kit/core/node';
 import type { Detector } from '@mobilenet-kit/detection';
 import type { RgbImage } from '@mobilenet-kit/image';
 import { type FaceAugmentOptions, type FaceAugmentation, applyAugmentation, drawAugmentation } from '../distill/augment';
@@ -284,11 +285,9 @@ export async function saveDistillSet(dir: string, set: DistillSet): Promise<void
     settings: set.settings,
     bin: { file: SET_BIN, bytes: bin.byteLength, sha256: sha256(bin) },
   };
-  const tmp = `.tmp-${process.pid}`;
-  await writeFile(path.join(dir, SET_BIN + tmp), bin);
-  await rename(path.join(dir, SET_BIN + tmp), path.join(dir, SET_BIN));
-  await writeFile(path.join(dir, SET_JSON + tmp), `${JSON.stringify(json)}\n`);
-  await rename(path.join(dir, SET_JSON + tmp), path.join(dir, SET_JSON));
+  // The .bin first: a set.json always names a complete .bin (its SHA-256 is checked on load).
+  await writeFileAtomic(path.join(dir, SET_BIN), bin);
+  await writeFileAtomic(path.join(dir, SET_JSON), `${JSON.stringify(json)}\n`);
 }
 
 /** Reads a folder written by saveDistillSet; undefined when there is none, an error when it is damaged. */
