@@ -21,8 +21,8 @@ export {
   type ConfusionMatrix,
 } from './metrics';
 export { classifierHead, classifierHeadNodes, CLASSIFIER_OUTPUT, type ClassifierGraph, type ClassifierHeadOptions, type ClassifierPooling } from './head';
-export { classifierMetadataFrom, type ClassifierMetadata, type InputPreprocessing } from './metadata';
-export { canvasBytes, canvasesToInput, datasetImage, imagesToInput, rgbToPixelImage, type PixelImage } from './preprocess';
+export { DEFAULT_NORMALIZATION, classifierMetadataFrom, type ClassifierMetadata, type InputPreprocessing } from './metadata';
+export { canvasBytes, canvasesToInput, centerSquare, datasetImage, imagesToInput, rgbToPixelImage, type PixelImage } from './preprocess';
 export {
   classify,
   classProbabilities,

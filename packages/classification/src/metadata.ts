@@ -11,7 +11,14 @@ import { ClassificationOptionError } from './errors';
 export interface InputPreprocessing {
   readonly grayscale: boolean;
   readonly contentSize: number;
+  /** 'center': the centred square of the image (side min(width, height)) is taken before resizing, as Teachable Machine does. Default: none (stretch). */
+  readonly crop?: 'center';
+  /** Pixel bytes become `byte / divisor + offset`. Default `{ divisor: 127.5, offset: -1 }` (Keras); Teachable Machine uses divisor 127. */
+  readonly normalization?: { readonly divisor: number; readonly offset: number };
 }
+
+/** Keras's MobileNet input range: `byte / 127.5 − 1`. */
+export const DEFAULT_NORMALIZATION = Object.freeze({ divisor: 127.5, offset: -1 });
 
 /** What a classifier's model.json keeps in `metadata`. */
 export interface ClassifierMetadata {
@@ -29,6 +36,11 @@ export function checkPreprocessing(p: InputPreprocessing, resolution: number, wh
   if (typeof p.grayscale !== 'boolean') throw new ClassificationOptionError('preprocessing.grayscale', p.grayscale, 'true or false', where);
   if (!Number.isInteger(p.contentSize) || p.contentSize < 1 || p.contentSize > resolution) {
     throw new ClassificationOptionError('preprocessing.contentSize', p.contentSize, `an integer in 1..${resolution} (the input resolution)`, where);
+  }
+  if (p.crop !== undefined && p.crop !== 'center') throw new ClassificationOptionError('preprocessing.crop', p.crop, "'center' or absent", where);
+  const n = p.normalization;
+  if (n !== undefined && (typeof n !== 'object' || n === null || !Number.isFinite(n.divisor) || n.divisor === 0 || !Number.isFinite(n.offset))) {
+    throw new ClassificationOptionError('preprocessing.normalization', n, '{ divisor, offset }: finite numbers, divisor ≠ 0', where);
   }
 }
 
