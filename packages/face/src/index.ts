@@ -16,6 +16,19 @@ export {
   type ImportedFaceApiRecognition,
 } from './face-api/import-recognition-weights';
 export { loadFaceApiTeacher, type LoadFaceApiTeacherOptions } from './face-api/load-teacher';
+export { AGE_OUTPUT, FACE_API_ATTRIBUTE_INPUT_SIZE, GENDER_LABELS, GENDER_OUTPUT, faceApiAgeGenderGraph } from './face-api/age-gender-net-graph';
+export { EXPRESSION_LABELS, EXPRESSION_OUTPUT, faceApiExpressionGraph, type ExpressionLabel } from './face-api/expression-net-graph';
+export {
+  FACE_API_AGE_GENDER_MANIFEST,
+  FACE_API_EXPRESSION_MANIFEST,
+  faceApiAttributeName,
+  importFaceApiAttributeWeights,
+  type FaceApiAttributeNet,
+  type ImportedFaceApiNet,
+} from './face-api/import-attribute-weights';
+export { importFaceApiAttributeTeachers, loadFaceApiAttributeTeachers, type LoadFaceApiAttributeTeachersOptions } from './face-api/load-attribute-teachers';
+export { mapFaceApiWeights, type FaceApiSource } from './face-api/map-face-api-weights';
+export { createAttributePredictor, type AttributePredictor, type AttributePredictorOptions, type FaceAttributes } from './face-attributes';
 export { FaceMatcherFormatError, FaceOptionError, FaceWeightImportError } from './errors';
 export {
   createFaceStudent,

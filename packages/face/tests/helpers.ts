@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RgbImage } from '@mobilenet-kit/image';
+import type { Detector } from '@mobilenet-kit/detection';
+import { type RgbImage, resizeBilinear } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 
 const require = createRequire(import.meta.url);
@@ -20,30 +21,41 @@ export async function decodeWithSharp(file: string): Promise<RgbImage> {
 }
 
 /** The pieces of face-api 1.7.15 the parity tests use. */
-export interface FaceApiRecognition {
-  tf: typeof tf;
-  nets: { faceRecognitionNet: { loadFromWeightMap(map: unknown): void; isLoaded: boolean; computeFaceDescriptor(input: unknown): Promise<Float32Array | Float32Array[]> } };
+interface FaceApiNet {
+  loadFromWeightMap(map: unknown): void;
+  isLoaded: boolean;
 }
+export interface FaceApiNets {
+  tf: typeof tf;
+  nets: {
+    faceRecognitionNet: FaceApiNet & { computeFaceDescriptor(input: unknown): Promise<Float32Array | Float32Array[]> };
+    ageGenderNet: FaceApiNet & { predictAgeAndGender(input: unknown): Promise<{ age: number; gender: string; genderProbability: number }> };
+    faceExpressionNet: FaceApiNet & { predictExpressions(input: unknown): Promise<Record<string, number>> };
+  };
+}
+export type FaceApiRecognition = FaceApiNets;
 
 /**
  * face-api's node-wasm build on our tfjs engine (it requires
  * '@tensorflow/tfjs' and '@tensorflow/tfjs-backend-wasm', which resolve to the
- * one tfjs-core our backends use), with its recognition net loaded from the
- * local weights through loadFromWeightMap. The bench's faceApiOnTfjs and
- * detection's test helper load the SSD net only; this is the same few lines
- * for the recognition net.
+ * one tfjs-core our backends use), with the named nets loaded from the local
+ * weights through loadFromWeightMap. The bench's faceApiOnTfjs and
+ * detection's test helper load the SSD net only.
  */
-export function loadFaceApiRecognition(): FaceApiRecognition {
-  const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiRecognition;
+export function loadFaceApi(nets: { net: keyof FaceApiNets['nets']; manifest: string }[]): FaceApiNets {
+  const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiNets;
   if (faceapi.tf.engine() !== tf.engine()) throw new Error('face-api loaded another tfjs engine than @tensorflow/tfjs-core\'s (two tfjs-core copies installed)');
-  if (!faceapi.nets.faceRecognitionNet.isLoaded) {
-    const manifest = JSON.parse(readFileSync(path.join(MODEL_DIR, 'face_recognition_model-weights_manifest.json'), 'utf8')) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  for (const { net, manifest: file } of nets) {
+    if (faceapi.nets[net].isLoaded) continue;
+    const manifest = JSON.parse(readFileSync(path.join(MODEL_DIR, file), 'utf8')) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
     const bin = Buffer.concat(manifest[0]!.paths.map((p) => readFileSync(path.join(MODEL_DIR, p))));
     const map = tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer, manifest[0]!.weights);
-    faceapi.nets.faceRecognitionNet.loadFromWeightMap(map);
+    faceapi.nets[net].loadFromWeightMap(map);
   }
   return faceapi;
 }
+
+export const loadFaceApiRecognition = (): FaceApiNets => loadFaceApi([{ net: 'faceRecognitionNet', manifest: 'face_recognition_model-weights_manifest.json' }]);
 
 export function cosine(a: Float32Array, b: Float32Array): number {
   let ab = 0;
@@ -68,4 +80,25 @@ export function cropRgb(image: RgbImage, x: number, y: number, w: number, h: num
   const data = new Uint8Array(w * h * 3);
   for (let r = 0; r < h; r++) data.set(image.data.subarray(((y + r) * image.width + x) * 3, ((y + r) * image.width + x + w) * 3), r * w * 3);
   return { width: w, height: h, data };
+}
+
+/**
+ * Square face crops from face-api's demo photos (the detector's first three
+ * faces of each), resized with our bilinear resize and rounded, so that our
+ * nets and face-api's get identical pixels (face-api then resizes nothing).
+ */
+export async function sampleFaceCrops(detector: Detector, size: number, samples: readonly number[] = [1, 2]): Promise<RgbImage[]> {
+  const crops: RgbImage[] = [];
+  for (const i of samples) {
+    const image = await decodeWithSharp(samplePath(i));
+    for (const { box } of (await detector.detect(image)).slice(0, 3)) {
+      const side = Math.floor(Math.min(box.width, box.height));
+      const x = Math.floor(box.x);
+      const y = Math.floor(box.y);
+      const crop = cropRgb(image, x, y, Math.min(side, image.width - x), Math.min(side, image.height - y));
+      const resized = resizeBilinear(crop, size, size);
+      crops.push({ width: size, height: size, data: Uint8Array.from(resized.data, (v) => Math.round(v)) });
+    }
+  }
+  return crops;
 }

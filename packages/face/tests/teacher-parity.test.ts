@@ -1,11 +1,11 @@
 import { registerCpuBackend } from '@mobilenet-kit/backend-cpu';
 import { registerWasmBackend } from '@mobilenet-kit/backend-wasm';
 import { loadFaceDetector } from '@mobilenet-kit/detection';
-import { type RgbImage, resizeBilinear } from '@mobilenet-kit/image';
+import type { RgbImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type Embedder, loadFaceApiTeacher } from '../src';
-import { type FaceApiRecognition, MODEL_DIR, cosine, cropRgb, decodeWithSharp, loadFaceApiRecognition, maxAbsDiff, samplePath } from './helpers';
+import { type FaceApiRecognition, MODEL_DIR, cosine, loadFaceApiRecognition, maxAbsDiff, sampleFaceCrops } from './helpers';
 
 /**
  * Our IR import of face-api's FaceRecognitionNet against face-api's own
@@ -27,17 +27,7 @@ beforeAll(async () => {
   faceapi = loadFaceApiRecognition();
   teacher = await loadFaceApiTeacher({ backend: 'wasm', modelDir: MODEL_DIR });
   const detector = await loadFaceDetector({ backend: 'wasm', modelDir: MODEL_DIR });
-  for (const i of [1, 2]) {
-    const image = await decodeWithSharp(samplePath(i));
-    for (const { box } of (await detector.detect(image)).slice(0, 3)) {
-      const side = Math.floor(Math.min(box.width, box.height));
-      const x = Math.floor(box.x);
-      const y = Math.floor(box.y);
-      const crop = cropRgb(image, x, y, Math.min(side, image.width - x), Math.min(side, image.height - y));
-      const resized = resizeBilinear(crop, 150, 150);
-      crops.push({ width: 150, height: 150, data: Uint8Array.from(resized.data, (v) => Math.round(v)) });
-    }
-  }
+  crops.push(...(await sampleFaceCrops(detector, 150)));
   detector.dispose();
 });
 

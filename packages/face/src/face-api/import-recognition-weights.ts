@@ -1,5 +1,5 @@
-import { type Graph, type ReadShard, type Weights, type WeightTensor, decodeWeightsManifest, paramSpecs } from '@mobilenet-kit/core';
-import { FaceWeightImportError } from '../errors';
+import { type Graph, type ReadShard, type Weights, decodeWeightsManifest } from '@mobilenet-kit/core';
+import { mapFaceApiWeights } from './map-face-api-weights';
 import { faceApiRecognitionGraph, isZeroBlockNode } from './recognition-net-graph';
 
 /** The manifest file of face-api's recognition net, in its `model/` folder. */
@@ -27,43 +27,22 @@ export function faceApiRecognitionName(param: string): string | 'zeros' | undefi
   return p === 'depthwise_kernel' ? `${layer}/scale/weights` : p === 'bias' ? `${layer}/scale/biases` : undefined;
 }
 
-const elements = (shape: readonly number[]) => shape.reduce((a, d) => a * d, 1);
-
 /**
- * Maps decoded face-api tensors onto faceApiRecognitionGraph(): every
- * parameter must be present with the right number of values (the scale
- * vectors `[C]` become depthwise kernels `[1, 1, C, 1]`, same values), the
- * zero blocks get zero kernels, and every stored tensor must be used.
- * `file` names the source in errors.
+ * Maps decoded face-api tensors onto faceApiRecognitionGraph(): the scale
+ * vectors `[C]` become depthwise kernels `[1, 1, C, 1]` (same values), the
+ * zero blocks get zero kernels. `file` names the source in errors.
  */
 export function mapFaceApiRecognitionWeights(decoded: Weights, file = FACE_API_RECOGNITION_MANIFEST): ImportedFaceApiRecognition {
   const graph = faceApiRecognitionGraph();
-  const weights = new Map<string, WeightTensor>();
-  const used = new Set<string>();
-  const missing: string[] = [];
-  for (const spec of paramSpecs(graph)) {
-    const theirs = faceApiRecognitionName(spec.name);
-    if (theirs === 'zeros') {
-      weights.set(spec.name, { shape: spec.shape, data: new Float32Array(elements(spec.shape)) });
-      continue;
-    }
-    const tensor = theirs ? decoded.get(theirs) : undefined;
-    if (!theirs || !tensor) {
-      missing.push(`${theirs ?? '(no face-api name)'} → ${spec.name} ${JSON.stringify(spec.shape)}`);
-      continue;
-    }
-    // Scale vectors [C] are stored flat; everything else must match shape for shape.
-    const isScale = spec.name.endsWith('/scale/depthwise_kernel');
-    const fits = isScale ? tensor.shape.length === 1 && tensor.shape[0] === spec.shape[2] : tensor.shape.length === spec.shape.length && tensor.shape.every((d, i) => d === spec.shape[i]);
-    if (!fits) {
-      throw new FaceWeightImportError(`${file}: tensor "${theirs}" has shape ${JSON.stringify(tensor.shape)}, but our parameter "${spec.name}" needs ${JSON.stringify(isScale ? [spec.shape[2]] : spec.shape)}`);
-    }
-    weights.set(spec.name, { shape: spec.shape, data: tensor.data });
-    used.add(theirs);
-  }
-  if (missing.length > 0) throw new FaceWeightImportError(`${file}: ${missing.length} tensor(s) missing: ${missing.join('; ')}`);
-  const leftOver = [...decoded.keys()].filter((n) => !used.has(n));
-  if (leftOver.length > 0) throw new FaceWeightImportError(`${file}: ${leftOver.length} tensor(s) left over, not part of face-api's FaceRecognitionNet: ${leftOver.join(', ')}`);
+  const weights = mapFaceApiWeights(
+    graph,
+    decoded,
+    (param) => {
+      const name = faceApiRecognitionName(param);
+      return name === undefined || name === 'zeros' ? name : { name, flat: param.endsWith('/scale/depthwise_kernel') };
+    },
+    file,
+  );
   return { graph, weights };
 }
 
