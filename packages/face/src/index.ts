@@ -28,11 +28,14 @@ export {
 } from './face-api/import-attribute-weights';
 export { importFaceApiAttributeTeachers, loadFaceApiAttributeTeachers, type LoadFaceApiAttributeTeachersOptions } from './face-api/load-attribute-teachers';
 export { mapFaceApiWeights, type FaceApiSource } from './face-api/map-face-api-weights';
+export { ATTRIBUTE_LOGITS_OUTPUT, ATTRIBUTE_VECTOR, attributeStudentGraph, createAttributeStudent, type AttributeStudentOptions, type CreateAttributeStudentOptions } from './attribute-student';
 export { createAttributePredictor, type AttributePredictor, type AttributePredictorOptions, type FaceAttributes } from './face-attributes';
 export { FaceMatcherFormatError, FaceOptionError, FaceWeightImportError } from './errors';
 export {
   createFaceStudent,
+  faceStudentBackbone,
   faceStudentGraph,
+  readDetectorWeights,
   initializeStudentFromDetector,
   type CreateFaceStudentOptions,
   type FaceStudent,

@@ -31,10 +31,23 @@ export function faceStudentGraph(options: FaceStudentOptions = {}): Graph {
   const resolution = options.resolution ?? 160;
   if (resolution !== 160 && resolution !== 128) throw new FaceOptionError(WHERE, 'resolution', resolution, 'expected 160 or 128');
   const alpha = options.alpha ?? 1;
-  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) throw new FaceOptionError(WHERE, 'alpha', alpha, 'expected a number in (0, 1] (the detector is α = 1; a narrower student takes its leading channels)');
-  const backbone = mobilenetV1({ resolution, alpha, includeTop: false, activation: 'relu6', batchNormEpsilon: FACE_API_DEPTHWISE_BN_EPSILON });
-  return embeddingHead(replaceBatchNormWithBias(backbone, FOLDED_BATCH_NORMS), { dimensions: options.dimensions ?? 128, name: `face_student_${alpha.toFixed(2)}_${resolution}` });
+  return embeddingHead(faceStudentBackbone(WHERE, resolution, alpha), { dimensions: options.dimensions ?? 128, name: `face_student_${alpha.toFixed(2)}_${resolution}` });
 }
+
+/**
+ * The students' backbone: MobileNet v1 without top, laid out as face-api's
+ * SSD detector's (ReLU6; conv1 and the pointwise layers with a bias instead
+ * of a batch norm; depthwise batch norms with ε = float32 1e-3), so that
+ * initializeStudentFromDetector can copy its weights by name.
+ */
+export function faceStudentBackbone(where: string, resolution: number, alpha: number): Graph {
+  if (typeof alpha !== 'number' || !(alpha > 0 && alpha <= 1)) throw new FaceOptionError(where, 'alpha', alpha, 'expected a number in (0, 1] (the detector is α = 1; a narrower student takes its leading channels)');
+  const backbone = mobilenetV1({ resolution, alpha, includeTop: false, activation: 'relu6', batchNormEpsilon: FACE_API_DEPTHWISE_BN_EPSILON });
+  return replaceBatchNormWithBias(backbone, FOLDED_BATCH_NORMS);
+}
+
+/** Prefixes of the students' heads: parameters the detector does not have, initialized afresh. */
+const STUDENT_HEAD_SCOPES = ['embedding_head/', 'attribute_head/'];
 
 export interface StudentInitialization {
   readonly weights: Weights;
@@ -69,7 +82,7 @@ function leadingSlice(source: WeightTensor, shape: readonly number[]): Float32Ar
  * (conv1, conv_dw_1…13 with their batch norms, conv_pw_1…13 with their
  * biases) is taken by name; at α < 1 each takes the detector's leading
  * channels (a starting point for distillation, not an equivalent network).
- * The embedding head, which the detector has not, is initialized with
+ * The head (embedding or attributes), which the detector has not, is initialized with
  * Keras's defaults from `seed`. The detector's SSD layers are not used.
  */
 export function initializeStudentFromDetector(student: Graph, detectorWeights: Weights, seed = 0): StudentInitialization {
@@ -80,7 +93,7 @@ export function initializeStudentFromDetector(student: Graph, detectorWeights: W
   for (const spec of paramSpecs(student)) {
     const source = detectorWeights.get(spec.name);
     if (!source) {
-      if (!spec.name.startsWith('embedding_head/')) throw new FaceWeightImportError(`initializeStudentFromDetector: the detector has no parameter "${spec.name}" ${JSON.stringify(spec.shape)} (pass importFaceApiSsdWeights(...).weights)`);
+      if (!STUDENT_HEAD_SCOPES.some((scope) => spec.name.startsWith(scope))) throw new FaceWeightImportError(`initializeStudentFromDetector: the detector has no parameter "${spec.name}" ${JSON.stringify(spec.shape)} (pass importFaceApiSsdWeights(...).weights)`);
       weights.set(spec.name, fresh.get(spec.name)!);
       initialized.push(spec.name);
       continue;
@@ -113,6 +126,11 @@ export interface FaceStudent extends StudentInitialization {
 export async function createFaceStudent(options: CreateFaceStudentOptions = {}): Promise<FaceStudent> {
   const { seed = 0, detectorModelDir, ...graphOptions } = options;
   const graph = faceStudentGraph(graphOptions);
+  return { graph, ...initializeStudentFromDetector(graph, await readDetectorWeights('createFaceStudent', detectorModelDir), seed) };
+}
+
+/** face-api's SSD MobileNetV1 weights (the students' starting point), read from local files. Node only. */
+export async function readDetectorWeights(caller: string, detectorModelDir?: string): Promise<Weights> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
   const { FACE_API_SSD_MANIFEST, findFaceApiModelDir, importFaceApiSsdWeights } = await import('@mobilenet-kit/detection');
@@ -122,8 +140,7 @@ export async function createFaceStudent(options: CreateFaceStudentOptions = {}):
   try {
     manifest = JSON.parse(await fs.readFile(manifestPath, 'utf8'));
   } catch (e) {
-    throw new FaceWeightImportError(`createFaceStudent: cannot read the detector's weights manifest ${manifestPath} (${(e as Error).message})`);
+    throw new FaceWeightImportError(`${caller}: cannot read the detector's weights manifest ${manifestPath} (${(e as Error).message})`);
   }
-  const detector = await importFaceApiSsdWeights(manifest, (shard) => fs.readFile(path.join(dir, shard)), manifestPath);
-  return { graph, ...initializeStudentFromDetector(graph, detector.weights, seed) };
+  return (await importFaceApiSsdWeights(manifest, (shard) => fs.readFile(path.join(dir, shard)), manifestPath)).weights;
 }

@@ -8,6 +8,7 @@ export { readNpy, type NpyArray } from './training/npy';
 export { lfwSubsetFaces, readFacePhotos, type FacePhoto } from './training/face-photos';
 export {
   DISTILL_SET_DEFAULTS,
+  IDENTITY_AUGMENTATION,
   buildDistillSet,
   extendTrainViews,
   lowResViews,
@@ -41,7 +42,21 @@ export {
   type TrainEmbeddingResult,
   type TrainEpochResult,
 } from './training/embedding-trainer';
-export { distillStudent, relationalDistanceLoss, unitTarget, type DistillStudentOptions } from './training/distill-trainer';
+export { distillStudent, relationalDistanceLoss, shuffledBatches, unitTarget, type DistillStudentOptions } from './training/distill-trainer';
+export {
+  ATTRIBUTE_LOSS_DEFAULTS,
+  attributeAgreement,
+  attributeDistillationLoss,
+  attributeTeacherEmbedder,
+  attributeVector,
+  attributeVectorFromLogits,
+  distillAttributes,
+  relabelDistillSet,
+  softenProbabilities,
+  type AttributeAgreement,
+  type AttributeLossSettings,
+  type DistillAttributesOptions,
+} from './training/attribute-distill';
 export { featureGraph, fitEmbeddingHead, poolFeatures, ridgeHead, solveSpd } from './training/fit-head';
 export {
   FACENET_TRIPLET_MARGIN,

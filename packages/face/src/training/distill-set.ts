@@ -104,7 +104,7 @@ export const DISTILL_SET_DEFAULTS: DistillSetSettings = Object.freeze({
   augment: {},
 });
 
-const IDENTITY: FaceAugmentation = Object.freeze({ flipped: false, dx: 0, dy: 0, zoom: 1, brightness: 0, contrast: 1 });
+export const IDENTITY_AUGMENTATION: FaceAugmentation = Object.freeze({ flipped: false, dx: 0, dy: 0, zoom: 1, brightness: 0, contrast: 1 });
 
 /** Renders one view of a face at `size` (the identity augmentation gives the plain crop). */
 export function renderView(face: { readonly crop: RgbImage }, augmentation: FaceAugmentation, size: number): RgbImage {
@@ -158,7 +158,7 @@ export async function buildDistillSet(
     if (found.length > 0 && found[found.length - 1]!.photo === p.name) withFaces.add(p.name);
     onProgress?.('detect', i + 1, photos.length);
   }
-  const canonical = found.map((f) => renderView(f, IDENTITY, s.cropSize));
+  const canonical = found.map((f) => renderView(f, IDENTITY_AUGMENTATION, s.cropSize));
   const descriptors = await embedAll(models.teacher, canonical, (d, t) => onProgress?.('teacher: faces', d, t));
   const groups = nearDuplicateGroups(descriptors, s.duplicateDistance);
   const seen = new Set<number>();

@@ -74,6 +74,18 @@ export function relationalDistanceLoss(tf: typeof tfc, student: tfc.Tensor2D, te
   });
 }
 
+/** Indices 0…count−1 in an order drawn with `random` (Fisher–Yates), cut into batches: every view once per epoch. */
+export function shuffledBatches(count: number, random: () => number, batchSize: number): number[][] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const batches: number[][] = [];
+  for (let s = 0; s < order.length; s += batchSize) batches.push(order.slice(s, s + batchSize));
+  return batches;
+}
+
 /** Squared euclidean distance of two vectors. */
 function squaredDistance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
@@ -110,19 +122,8 @@ export async function distillStudent(options: DistillStudentOptions): Promise<Tr
     ...(options.config ? { config: options.config } : {}),
     ...(options.checkpointFile ? { checkpointFile: options.checkpointFile } : {}),
     ...(options.resume !== undefined ? { resume: options.resume } : {}),
-    epochBatches: (_epoch, random, batchSize) => {
-      const order = set.trainViews.map((_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(random() * (i + 1));
-        [order[i], order[j]] = [order[j]!, order[i]!];
-      }
-      const batches = [];
-      for (let s = 0; s < order.length; s += batchSize) {
-        const idx = order.slice(s, s + batchSize);
-        batches.push({ images: idx.map((i) => render(set.trainViews[i]!)), targets: idx.map((i) => targets[i]!) });
-      }
-      return batches;
-    },
+    epochBatches: (_epoch, random, batchSize) =>
+      shuffledBatches(set.trainViews.length, random, batchSize).map((idx) => ({ images: idx.map((i) => render(set.trainViews[i]!)), targets: idx.map((i) => targets[i]!) })),
     loss: (tf, embeddings, batch) => {
       const t = tf.tensor2d(batch.targets.flatMap((x) => Array.from(x)), [batch.targets.length, batch.targets[0]!.length]);
       const pointwise = tf.mean(tf.sum(tf.squaredDifference(embeddings, t), 1)) as tfc.Scalar;

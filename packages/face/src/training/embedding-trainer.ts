@@ -84,6 +84,8 @@ export interface EmbeddingBatch<T> {
 export interface TrainEmbeddingOptions<T> {
   readonly graph: Graph;
   readonly weights: Weights;
+  /** The graph output that is trained (and that `loss` and `evaluate` see). Default `embedding`. */
+  readonly output?: string;
   readonly metadata?: Record<string, unknown>;
   readonly tf: typeof tfc;
   readonly tfl: typeof tflayers;
@@ -92,7 +94,7 @@ export interface TrainEmbeddingOptions<T> {
   readonly config?: Partial<EmbeddingTrainConfig>;
   /** The batches of one epoch, drawn with `random` (seeded by the run's seed and the epoch: a resumed epoch repeats exactly). */
   readonly epochBatches: (epoch: number, random: () => number, batchSize: number) => EmbeddingBatch<T>[];
-  /** The loss of one batch: `embeddings` [n, D] are the graph's L2-normalized outputs. Runs taped, inside tf.tidy. */
+  /** The loss of one batch: `embeddings` [n, D] are the trained output's values (L2-normalized for an embedding head). Runs taped, inside tf.tidy. */
   readonly loss: (tf: typeof tfc, embeddings: tfc.Tensor2D, batch: EmbeddingBatch<T>) => tfc.Scalar;
   /** Measures the model after an epoch (held-out metrics); merged into the epoch's result. */
   readonly evaluate?: (embed: (images: readonly RgbImage[]) => Float32Array[]) => Record<string, number>;
@@ -182,13 +184,16 @@ export async function trainEmbedding<T>(options: TrainEmbeddingOptions<T>): Prom
   }
   const info = analyzeGraph(graph);
   const size = info.shapes.get(info.inputs[0]!)![1] as number;
-  if (!graph.outputs.some((o) => o.name === EMBEDDING_OUTPUT)) throw new FaceOptionError('trainEmbedding', 'graph', graph.name, `needs an "${EMBEDDING_OUTPUT}" output (embeddingHead)`);
+  const output = options.output ?? EMBEDDING_OUTPUT;
+  const trained = graph.outputs.filter((o) => o.name === output);
+  if (trained.length === 0) throw new FaceOptionError('trainEmbedding', 'graph', graph.name, `needs an "${output}" output${output === EMBEDDING_OUTPUT ? ' (embeddingHead)' : ''}`);
   options.onStart?.({ startEpoch, config, resumed: checkpoint !== undefined });
 
   await activateTfBackend(tf, options.tfBackend);
   // tfjs-backend-wasm lacks the conv filter and depthwise gradients; backend-tfjs supplies them (and faster ones for cpu).
   registerTrainingKernels(tf, options.tfBackend);
-  const layers = buildLayersEmbedder(graph, weights, tf, tfl);
+  // Only the trained output: the layers model then holds no other head's layers (inference outputs such as softmaxes stay in the graph).
+  const layers = buildLayersEmbedder({ ...graph, outputs: trained }, weights, tf, tfl);
   const trainable = layers.trainable.filter((t) => studentBlockOf(t.name) >= config.trainFromBlock);
   if (trainable.length === 0) throw new FaceOptionError('trainEmbedding', 'trainFromBlock', config.trainFromBlock, `leaves no trainable parameter in graph "${graph.name}"`);
   const trainableVariables = new Map(trainable.map((t) => [t.name, t.variable]));
