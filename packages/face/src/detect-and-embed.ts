@@ -41,10 +41,18 @@ export async function detectAndEmbed(image: DetectorImage, options: DetectAndEmb
   const { detector, embedder, margin = DEFAULT_FACE_MARGIN, ...detectOptions } = options;
   if (!detector || typeof detector.detect !== 'function') throw new FaceOptionError(where, 'detector', detector, 'expected a Detector (loadFaceDetector of @mobilenet-kit/detection)');
   if (!embedder || typeof embedder.embed !== 'function') throw new FaceOptionError(where, 'embedder', embedder, 'expected an Embedder (loadFaceApiTeacher, createEmbedder or loadEmbedderModel)');
+  const faces = await detectAndCrop(image, detector, margin, detectOptions);
+  if (faces.length === 0) return [];
+  const descriptors = await embedder.embed(faces.map((f) => f.image));
+  return faces.map((face, i) => ({ box: face.box, score: face.score, crop: face.crop, descriptor: descriptors[i]! }));
+}
+
+/** The faces the detector finds in an image (descending score), each with its square crop (a margin around the box, padded black past the border). */
+export async function detectAndCrop(image: DetectorImage, detector: Detector, margin: number, detectOptions: DetectOptions): Promise<{ box: Box; score: number; crop: Box; image: RgbImage }[]> {
   const rgb = isRgbImage(image) ? image : await decodeImage(image as ImageSource);
   const faces = await detector.detect(rgb, detectOptions);
-  if (faces.length === 0) return [];
-  const crops = faces.map((face) => faceCrop(rgb, face.box, margin));
-  const descriptors = await embedder.embed(crops.map((c) => c.image));
-  return faces.map((face, i) => ({ box: face.box, score: face.score, crop: crops[i]!.region, descriptor: descriptors[i]! }));
+  return faces.map((face) => {
+    const crop = faceCrop(rgb, face.box, margin);
+    return { box: face.box, score: face.score, crop: crop.region, image: crop.image };
+  });
 }

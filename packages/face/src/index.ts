@@ -29,6 +29,7 @@ export {
 export { importFaceApiAttributeTeachers, loadFaceApiAttributeTeachers, type LoadFaceApiAttributeTeachersOptions } from './face-api/load-attribute-teachers';
 export { mapFaceApiWeights, type FaceApiSource } from './face-api/map-face-api-weights';
 export { ATTRIBUTE_LOGITS_OUTPUT, ATTRIBUTE_VECTOR, attributeStudentGraph, createAttributeStudent, type AttributeStudentOptions, type CreateAttributeStudentOptions } from './attribute-student';
+export { ATTRIBUTE_METADATA_KEY, loadAttributeModel, saveAttributeModel, type AttributeModelMetadata } from './attribute-model';
 export { createAttributePredictor, type AttributePredictor, type AttributePredictorOptions, type FaceAttributes } from './face-attributes';
 export { FaceMatcherFormatError, FaceOptionError, FaceWeightImportError } from './errors';
 export {
@@ -57,7 +58,8 @@ export {
   type FaceMatcherJSON,
   type LabeledDescriptors,
 } from './face-matcher';
-export { detectAndEmbed, type DetectAndEmbedOptions, type EmbeddedFace } from './detect-and-embed';
+export { detectAndCrop, detectAndEmbed, type DetectAndEmbedOptions, type EmbeddedFace } from './detect-and-embed';
+export { detectAttributes, type DetectAttributesOptions, type FaceWithAttributes } from './detect-attributes';
 export {
   FACE_AUGMENT_DEFAULTS,
   applyAugmentation,
@@ -78,3 +80,4 @@ export {
   type AgreementReport,
   type HeldOutEmbeddings,
 } from './evaluate/agreement';
+export { SHIPPED_FACE_MODELS, shippedFaceModelDir, type ShippedFaceModel } from './shipped-models';

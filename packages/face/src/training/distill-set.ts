@@ -261,14 +261,15 @@ const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('h
  */
 export async function saveDistillSet(dir: string, set: DistillSet): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const d = 128;
+  // Any teacher's vectors: 128-d descriptors of the recognition net, 10-d answers of the attribute nets.
+  const d = set.faces[0]?.teacher.length ?? 128;
   const cropBytes = set.cropSize * set.cropSize * 3;
   const views = [...set.trainViews, ...set.heldOutViews];
   const bin = new Uint8Array(set.faces.length * cropBytes + (set.faces.length + views.length) * d * 4);
   set.faces.forEach((f, i) => bin.set(f.crop.data, i * cropBytes));
   const descriptors = new Float32Array(bin.buffer, set.faces.length * cropBytes);
   [...set.faces.map((f) => f.teacher), ...views.map((v) => v.teacher)].forEach((t, i) => {
-    if (t.length !== d) throw new FaceOptionError('saveDistillSet', 'teacher', `${t.length} values`, `expected ${d}`);
+    if (t.length !== d) throw new FaceOptionError('saveDistillSet', 'teacher', `${t.length} values`, `expected ${d}, as the first face's`);
     descriptors.set(t, i * d);
   });
   const json = {
