@@ -1,4 +1,5 @@
 import type { Command } from '../command';
+import { attributesCommand } from './attributes';
 import { detectCommand } from './detect';
 import { embedCommand } from './embed';
 import { matchCommand } from './match';
@@ -10,4 +11,4 @@ import { summaryCommand } from './summary';
 import { trainCommand } from './train';
 
 /** Every `mobilenet-kit` command, in the order the help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly Command[] = [summaryCommand, paperCommand, detectCommand, trainCommand, evaluateCommand, classifyCommand, embedCommand, matchCommand, exportCommand];
+export const COMMANDS: readonly Command[] = [summaryCommand, paperCommand, detectCommand, trainCommand, evaluateCommand, classifyCommand, embedCommand, matchCommand, attributesCommand, exportCommand];

@@ -2,24 +2,19 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { graphCost } from '@mobilenet-kit/core';
-import { loadFaceDetector } from '@mobilenet-kit/detection';
 import { type EmbedderMirror, applyMirror, createEmbedder, createFaceStudent, loadFaceApiTeacher, saveEmbedderModel } from '@mobilenet-kit/face';
 import {
-  type DistillSet,
   type ExtraViewsSettings,
-  buildDistillSet,
   distillStudent,
   EMBEDDING_TRAIN_DEFAULTS,
   evaluateStudent,
   extendTrainViews,
   fitEmbeddingHead,
-  loadDistillSet,
   loadFaceCheckpoint,
   lowResViews,
   medianEmbedMs,
   mixupViews,
   moreViews,
-  readFacePhotos,
   renderDistillView,
   saveDistillSet,
   unitTarget,
@@ -29,6 +24,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BACKEND_FLAG, formatDuration, startBackend } from '../classification-support';
 import { defineCommand } from '../command';
+import { FETCH_FACE_PHOTOS_SCRIPT, describeDistillData, loadOrBuildDistillSet } from '../face-distill-data';
 import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatCount, formatPercent } from '../format/numbers';
 import { renderTable } from '../format/table';
@@ -36,7 +32,6 @@ import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
 import { defaultFaceApiDir } from './embed';
 
-const FETCH_SCRIPT = 'tooling/fixtures/fetch-face-photos.sh';
 
 /** The face photos folder tooling/fixtures/fetch-face-photos.sh fills. */
 export function defaultFacePhotosDir(cwd = process.cwd()): string {
@@ -95,7 +90,7 @@ export const trainFaceDistillCommand = defineCommand({
     'held-out-views': numberFlag({ valueName: 'V', description: 'augmented views per held-out face, for the evaluation', allowed: 'an integer ≥ 1', default: '8', integer: true, min: 1 }),
     backend: BACKEND_FLAG,
     out: pathFlag('DIR', 'output folder (data cache, checkpoint, model, report)', './face-distill-run'),
-    data: pathFlag('DIR', `face photos folder (face-api/, skimage/, opencv/, lfw_subset.npy), filled by ${FETCH_SCRIPT}`, '<repo>/node_modules/.cache/mobilenet-kit/fixtures/faces'),
+    data: pathFlag('DIR', `face photos folder (face-api/, skimage/, opencv/, lfw_subset.npy), filled by ${FETCH_FACE_PHOTOS_SCRIPT}`, '<repo>/node_modules/.cache/mobilenet-kit/fixtures/faces'),
     resume: booleanFlag('continue from <out>/checkpoint.mkc (its settings are kept; --epochs may extend the run)'),
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
     seed: numberFlag({ valueName: 'S', description: 'seed of the split, the augmentations and the shuffling', allowed: 'an integer ≥ 0', default: '1', integer: true, min: 0 }),
@@ -135,30 +130,11 @@ export const trainFaceDistillCommand = defineCommand({
     try {
       // The data: built once (detector + teacher), then read back from <out>/data.
       const dataCache = path.join(out, 'data');
-      let set: DistillSet | undefined = await loadDistillSet(dataCache);
-      if (set) io.stdout.write(`data: ${dataCache} (cached)\n`);
-      else {
-        const { photos, missing } = await readFacePhotos({
-          dirs: ['face-api', 'skimage', 'opencv'].map((source) => ({ source, dir: path.join(dataDir, source) })),
-          lfwSubset: path.join(dataDir, 'lfw_subset.npy'),
-        });
-        if (photos.length === 0) {
-          io.stderr.write(`mobilenet-kit train face-distill: no face photos in ${dataDir} (missing: ${missing.join(', ')}); run ${FETCH_SCRIPT} or pass --data\n`);
-          return EXIT_FAILURE;
-        }
-        if (missing.length) io.stderr.write(`warning: missing ${missing.join(', ')} (run ${FETCH_SCRIPT}); training on what is there\n`);
-        const detector = await loadFaceDetector({ backend, modelDir: faceApiDir });
-        let lastLine = 0;
-        const heldOutFraction = flags['held-out'] ?? 0.2;
-        if (heldOutFraction >= 1) throw new UsageError(`mobilenet-kit train face-distill: --held-out ${heldOutFraction} is not allowed; --held-out takes a number > 0 and < 1`, 'train face-distill');
-        set = await buildDistillSet(photos, { detector, teacher }, { seed, heldOutFraction, viewsPerFace: flags.views ?? 16, heldOutViewsPerFace: flags['held-out-views'] ?? 8 }, (stage, done, total) => {
-          if (done === total || Date.now() - lastLine > 10_000) {
-            lastLine = Date.now();
-            io.stderr.write(`  ${stage}: ${done}/${total}  ${formatDuration((performance.now() - started) / 1000)}\n`);
-          }
-        }).finally(() => detector.dispose());
-        await saveDistillSet(dataCache, set);
-      }
+      let set = await loadOrBuildDistillSet(
+        { command: 'train face-distill', cache: dataCache, photosDir: dataDir, backend, faceApiDir, teacher, seed, heldOutFraction: flags['held-out'] ?? 0.2, views: flags.views ?? 16, heldOutViews: flags['held-out-views'] ?? 8, started },
+        io,
+      );
+      if (!set) return EXIT_FAILURE;
       // Extra training views (teacher runs on renderings of training faces only), added to the cache once.
       const wanted = [
         ...(flags['low-res-views'] ? [lowResViews(flags['low-res-views'], seed + 1)] : []),
@@ -173,18 +149,7 @@ export const trainFaceDistillCommand = defineCommand({
         io.stdout.write(`data: ${set.trainViews.length - before} extra training views (${describeExtraViews(extra)}) in ${formatDuration((performance.now() - started) / 1000)}\n`);
         await saveDistillSet(dataCache, set);
       }
-      const bySource = (indices: readonly number[]) => {
-        const counts = new Map<string, number>();
-        for (const i of indices) {
-          const source = set!.faces[i]!.photo.split('/')[0]!;
-          counts.set(source, (counts.get(source) ?? 0) + 1);
-        }
-        return [...counts].map(([s, n]) => `${s} ${n}`).join(', ');
-      };
-      io.stdout.write(
-        `data: ${set.stats.photos} photos (${set.stats.photosWithFaces} with faces), ${set.stats.detected} faces, ${set.stats.duplicatesDropped} near duplicates dropped; ` +
-          `${set.train.length} training faces (${bySource(set.train)}) × ${set.settings.viewsPerFace} views, ${set.heldOut.length} held-out faces (${bySource(set.heldOut)}) × ${set.settings.heldOutViewsPerFace} views\n`,
-      );
+      io.stdout.write(`${describeDistillData(set)}\n`);
 
       if (set.heldOut.length < 2) {
         io.stderr.write(`mobilenet-kit train face-distill: only ${set.heldOut.length} held-out face; the evaluation matches each held-out view against at least two held-out faces (more photos, or a larger --held-out, then delete ${dataCache})\n`);

@@ -26,6 +26,7 @@ import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatCount, formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
+import { trainFaceAttributesCommand } from './train-face-attributes';
 import { trainFaceDistillCommand } from './train-face-distill';
 import { trainFacesCommand } from './train-faces';
 
@@ -82,7 +83,7 @@ export const trainCommand = defineCommand({
     }),
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
   },
-  subcommands: [trainFaceDistillCommand, trainFacesCommand],
+  subcommands: [trainFaceDistillCommand, trainFaceAttributesCommand, trainFacesCommand],
   examples: ['mobilenet-kit train fashion-mnist --alpha 0.5 --epochs 10 --out run1', 'mobilenet-kit train fashion-mnist --out run1 --resume', 'mobilenet-kit train fashion-mnist --limit 3000 --epochs 3 --out quick'],
   async run({ flags, positionals }, io) {
     const dataset = positionals[0]!;
