@@ -1,6 +1,6 @@
 export { DatasetError, ClassificationOptionError } from './errors';
 export { parseIdx, encodeIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IDX_UNSIGNED_BYTE, type IdxArray, type ParseIdxOptions } from './data/idx';
-export { checkDataset, selectSamples, takeSamples, type ImageDataset } from './data/dataset';
+export { checkDataset, remapClasses, selectSamples, takeSamples, type ImageDataset } from './data/dataset';
 export {
   FASHION_MNIST_APT_COMMAND,
   FASHION_MNIST_CLASSES,
@@ -35,3 +35,4 @@ export {
 } from './classify';
 export { renderConfusionMatrix, renderTrainingCurves, type CurvePoint } from './charts';
 export { evaluateClassifier, type Evaluation } from './evaluate';
+export { classifierFromModel, extractBackbone, findBackbone, type BackboneInGraph, type TransferOptions, type TransferredClassifier } from './transfer';

@@ -10,7 +10,7 @@ export { TRAIN_DEFAULTS, resolveTrainConfig, type TrainConfig } from './training
 export { RmsProp, RMSPROP_DEFAULTS, type RmsPropSettings, type RmsPropState, learningRateAt, type LearningRateSchedule } from '@mobilenet-kit/backend-tfjs/training';
 export { augmentCanvas, type AugmentSettings } from './training/augment';
 export { shuffledIndices, validationSplit } from './training/shuffle';
-export { trainingSegments, type FreezeSpec, type TrainingSegments } from './training/segments';
+export { trainableLayerNames, trainingSegments, type FreezeSpec, type TrainingSegments } from './training/segments';
 export { createTrainingReplica, shardGradients, type TrainingReplica, type ShardGradients, type ReplicaSettings } from './training/replica';
 export { shardRanges, type GradientWorkers, type WorkerInit, type ShardJob, type ShardResult } from './training/gradient-workers';
 export { createThreadWorkers, type ThreadWorkersOptions } from './training/thread-workers';

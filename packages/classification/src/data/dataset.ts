@@ -48,3 +48,20 @@ export function checkDataset(dataset: ImageDataset, what = 'dataset'): void {
     if (l < 0 || l >= dataset.classNames.length) throw new RangeError(`${what}: label ${l} of image ${i} is outside 0..${dataset.classNames.length - 1} (${dataset.classNames.length} classes)`);
   }
 }
+
+/**
+ * The dataset with its class indices renumbered to `labels` (a model's
+ * labels) by class name: a dataset may hold some of the model's classes, in
+ * any order, but no class the model does not know. `where` names the dataset
+ * in errors.
+ */
+export function remapClasses(dataset: ImageDataset, labels: readonly string[], where = 'dataset'): ImageDataset {
+  const index = new Map(labels.map((l, i) => [l, i]));
+  const unknown = dataset.classNames.filter((c) => !index.has(c));
+  if (unknown.length > 0) {
+    throw new RangeError(`${where}: class${unknown.length === 1 ? '' : 'es'} ${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not among the model's labels (${labels.join(', ')})`);
+  }
+  const map = dataset.classNames.map((c) => index.get(c)!);
+  if (map.length === labels.length && map.every((m, i) => m === i)) return dataset;
+  return { ...dataset, labels: Int32Array.from(dataset.labels, (l) => map[l]!), classNames: [...labels] };
+}

@@ -85,10 +85,12 @@ export function resolveTrainConfig(config: Partial<TrainConfig> = {}): TrainConf
     throw new ClassificationOptionError('rmsprop', c.rmsprop, 'decay and momentum in [0, 1), epsilon > 0', where);
   }
   const f = c.freeze;
-  if (!(f === 'none' || f === 'backbone' || (typeof f === 'object' && f !== null && Number.isInteger(f.trainBlocks)))) {
-    throw new ClassificationOptionError('freeze', f, "'none', 'backbone' or { trainBlocks: k }", where);
+  const blocks = typeof f === 'object' && f !== null && 'trainBlocks' in f && Number.isInteger(f.trainBlocks);
+  const fromLayer = typeof f === 'object' && f !== null && 'fromLayer' in f && typeof f.fromLayer === 'string' && f.fromLayer.length > 0;
+  if (!(f === 'none' || f === 'backbone' || blocks || fromLayer)) {
+    throw new ClassificationOptionError('freeze', f, "'none', 'backbone', { trainBlocks: k } or { fromLayer: 'conv_dw_12' }", where);
   }
-  if (c.cacheFeatures && f !== 'backbone' && !(typeof f === 'object' && f.trainBlocks === 0)) {
+  if (c.cacheFeatures && f !== 'backbone' && !(typeof f === 'object' && 'trainBlocks' in f && f.trainBlocks === 0)) {
     throw new ClassificationOptionError('cacheFeatures', true, "only with freeze: 'backbone' (a trained backbone's features change every step)", where);
   }
   return c;

@@ -50,6 +50,12 @@ export interface TrainClassifierOptions {
   readonly weights: Weights;
   readonly metadata: ClassifierMetadata | Record<string, unknown>;
   readonly train: ImageDataset;
+  /**
+   * A separate validation set (same image size and classes as `train`), scored
+   * after every epoch instead of a split of the training set
+   * (`config.validationFraction` must then be 0).
+   */
+  readonly validation?: ImageDataset;
   /** The tfjs namespaces (one copy per app) and the tfjs backend to train on ('wasm' or 'cpu'). */
   readonly tf: typeof tfc;
   readonly tfl: typeof tflayers;
@@ -90,6 +96,26 @@ function canvasesOf(dataset: ImageDataset, metadata: ClassifierMetadata, resolut
   return out;
 }
 
+/** The training set with the validation set appended (indices count..count+m−1), after checking that they agree. */
+function withValidation(train: ImageDataset, validation: ImageDataset, validationFraction: number): ImageDataset {
+  const where = 'trainClassifier';
+  if (validationFraction !== 0) throw new ClassificationOptionError('validationFraction', validationFraction, '0 when a separate validation set is given', where);
+  checkDataset(validation, 'validation set');
+  if (validation.height !== train.height || validation.width !== train.width || validation.channels !== train.channels) {
+    throw new ClassificationOptionError('validation', `${validation.width}×${validation.height}×${validation.channels} images`, `the training set's ${train.width}×${train.height}×${train.channels}`, where);
+  }
+  if (validation.classNames.length !== train.classNames.length || validation.classNames.some((c, i) => c !== train.classNames[i])) {
+    throw new ClassificationOptionError('validation.classNames', validation.classNames, `the training set's classes in the same order (${train.classNames.join(', ')})`, where);
+  }
+  const pixels = new Uint8Array(train.pixels.length + validation.pixels.length);
+  pixels.set(train.pixels);
+  pixels.set(validation.pixels, train.pixels.length);
+  const labels = new Int32Array(train.count + validation.count);
+  labels.set(train.labels);
+  labels.set(validation.labels, train.count);
+  return { ...train, count: train.count + validation.count, pixels, labels };
+}
+
 /**
  * Trains a classifier with tfjs-layers underneath: BN in training mode with
  * moving averages, dropout drawn from the run's seeded generator, RMSProp
@@ -128,16 +154,19 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   if (options.train.classNames.length !== metadata.labels.length) {
     throw new ClassificationOptionError('train.classNames', `${options.train.classNames.length} classes`, `the classifier's ${metadata.labels.length} classes`, 'trainClassifier');
   }
+  const data = options.validation ? withValidation(options.train, options.validation, config.validationFraction) : options.train;
   options.onStart?.({ startEpoch, config, resumed: checkpoint !== undefined });
 
   registerTrainingKernels(tf, options.tfBackend);
   await activateTfBackend(tf, options.tfBackend);
 
-  const split = validationSplit(options.train.labels, config.validationFraction, mulberry32(deriveSeed(config.seed, 'validation-split')));
-  const labels = options.train.labels;
+  const split = options.validation
+    ? { train: Int32Array.from({ length: options.train.count }, (_, i) => i), validation: Int32Array.from({ length: options.validation.count }, (_, i) => options.train.count + i) }
+    : validationSplit(options.train.labels, config.validationFraction, mulberry32(deriveSeed(config.seed, 'validation-split')));
+  const labels = data.labels;
   const channels = metadata.preprocessing.grayscale ? 1 : 3;
   const canvasSize = resolution * resolution * channels;
-  const canvases = canvasesOf(options.train, metadata, resolution);
+  const canvases = canvasesOf(data, metadata, resolution);
   const classes = metadata.labels.length;
 
   const replica = createTrainingReplica(graph, weights, { freeze: config.freeze, batchNormMomentum: config.batchNormMomentum }, tf, tfl);
@@ -159,7 +188,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       if (random) augmentCanvas(src, dst, resolution, channels, config.augment, random);
       else dst.set(src);
     }
-    return canvasesToInput(batch, indices.length, resolution, channels);
+    return canvasesToInput(batch, indices.length, resolution, channels, metadata.preprocessing.normalization);
   };
   const inputOf = (indices: ArrayLike<number>, random?: () => number): tfc.Tensor => {
     const host = hostInputOf(indices, random);
@@ -169,9 +198,9 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   // Feature caching: a frozen backbone gives the same features every epoch (no augmentation then).
   let cached: Float32Array | undefined;
   if (config.cacheFeatures && segments.trainable === undefined) {
-    cached = new Float32Array(options.train.count * segments.featureSize);
-    for (let s = 0; s < options.train.count; s += 256) {
-      const idx = Int32Array.from({ length: Math.min(256, options.train.count - s) }, (_, i) => s + i);
+    cached = new Float32Array(data.count * segments.featureSize);
+    for (let s = 0; s < data.count; s += 256) {
+      const idx = Int32Array.from({ length: Math.min(256, data.count - s) }, (_, i) => s + i);
       const f = tf.tidy(() => replica.featuresOf(inputOf(idx), false));
       cached.set(f.dataSync() as Float32Array, s * segments.featureSize);
       f.dispose();
