@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Command, CommandArgs, FlagSpecs } from './command';
+import { didYouMean } from './suggest';
 import { UsageError } from './usage-error';
 
 /** `--help` or `-h` anywhere before a `--` terminator. */
@@ -30,7 +31,9 @@ function explainParseError(command: Command, argv: readonly string[], error: Err
   const { tokens } = parseArgs({ args: [...argv], options: parseOptions(command.flags), strict: false, allowPositionals: true, tokens: true });
   for (const token of tokens) {
     if (token.kind === 'option' && !(token.name in command.flags)) {
-      return new UsageError(`${where}: unknown flag ${token.rawName}; allowed flags: ${flagList(command.flags)}, -h/--help`, command.name);
+      const names = [...Object.keys(command.flags), 'help', 'quiet', 'verbose'].map((n) => `--${n}`);
+      const guess = token.rawName.startsWith('--') ? didYouMean(token.rawName, names, (s) => s) : '';
+      return new UsageError(`${where}: unknown flag ${token.rawName}${guess}; allowed flags: ${flagList(command.flags)}, -h/--help, -q/--quiet, --verbose`, command.name);
     }
   }
   if (error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
@@ -75,7 +78,8 @@ export function parseCommandArgs(command: Command, argv: readonly string[]): Com
     // A flag given twice counts once, the last one winning (parseArgs keeps the last unless `multiple`).
     const value = spec.parse(Array.isArray(raw) ? raw[raw.length - 1]! : raw);
     if (value === undefined) {
-      throw new UsageError(`${where}: --${name} ${JSON.stringify(raw)} is not allowed; --${name} takes ${spec.allowed ?? 'no value'}`, command.name);
+      const guess = spec.choices && typeof raw === 'string' ? didYouMean(raw, spec.choices) : '';
+      throw new UsageError(`${where}: --${name} ${JSON.stringify(raw)} is not allowed${guess}; --${name} takes ${spec.allowed ?? 'no value'}`, command.name);
     }
     flags[name] = value;
   }

@@ -15,6 +15,8 @@ export interface FlagSpec<T = unknown> {
   readonly allowed?: string;
   /** What applies when the flag is absent, in words, for help. */
   readonly default?: string;
+  /** A choice flag's values: a mistyped value gets a suggestion. */
+  readonly choices?: readonly string[];
   readonly parse: (raw: string | boolean) => T | undefined;
 }
 
@@ -40,8 +42,15 @@ export interface CommandArgs<F extends FlagSpecs> {
 
 /**
  * A subcommand of `mobilenet-kit`. Adding one is a new file under
- * src/commands/ that exports a `defineCommand(...)` plus one line in
- * src/commands/index.ts. `main` handles `--help`, flag parsing and errors.
+ * src/commands/ that exports a `defineCommand(...)` plus one entry in the
+ * table in src/commands/index.ts ({ name, summary, load }). `main` handles
+ * `--help`, flag parsing, suggestions, --quiet/--verbose and errors.
+ *
+ * Keep a command file's top-level imports light (node:*, ../flags,
+ * ../detect-backends, ../model-options, ../format/*): import tfjs, sharp,
+ * onnxruntime and the packages that pull them in (@mobilenet-kit/image,
+ * detection, face, classification, backend-*) inside `run` with
+ * `await import(...)`, so `<command> --help` and usage errors start fast.
  */
 export interface CommandDef<F extends FlagSpecs> {
   readonly name: string;
@@ -53,7 +62,10 @@ export interface CommandDef<F extends FlagSpecs> {
   readonly positionals?: readonly PositionalSpec[];
   /** Full invocations (`mobilenet-kit summary --alpha 0.5`), shown in help. */
   readonly examples?: readonly string[];
-  /** Commands named `<name> <word>` (`train face-distill`): `mobilenet-kit <name> <word> …` runs them instead. */
+  /**
+   * Commands named `<name> <word>` (`train face-distill`): `mobilenet-kit <name> <word> …` runs them instead.
+   * Prefer a table entry named `<name> <word>` in src/commands/index.ts (loaded only when run); this list is the fallback.
+   */
   readonly subcommands?: readonly Command[];
   /** Returns the exit code. Throw a UsageError for mistakes in the input (exit 2). */
   run(args: CommandArgs<F>, io: CliIo): number | Promise<number>;
@@ -74,4 +86,22 @@ export interface Command {
 /** Checks a command's flag types where it is written and erases them for the table. */
 export function defineCommand<F extends FlagSpecs>(def: CommandDef<F>): Command {
   return def as unknown as Command;
+}
+
+/**
+ * One row of the command table (src/commands/index.ts): what the top-level
+ * help, the command list and the suggestions need, and how to load the
+ * command itself (a dynamic import, so nothing heavy loads before it runs).
+ * A subcommand is a row of its own named `<command> <word>`.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  /** One line for the top-level help; the same as the loaded command's summary (a test checks). */
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+/** A loaded command as a table row (tests pass command objects to main). */
+export function entryOf(command: Command): CommandEntry[] {
+  return [{ name: command.name, summary: command.summary, load: async () => command }, ...(command.subcommands ?? []).flatMap(entryOf)];
 }

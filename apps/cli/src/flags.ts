@@ -52,6 +52,7 @@ export function choiceFlag<T extends string>(spec: { valueName: string; descript
     valueName: spec.valueName,
     description: spec.description,
     allowed: `one of ${choices.join(', ')}`,
+    choices,
     ...(spec.default !== undefined ? { default: spec.default } : {}),
     parse: (raw) => (typeof raw === 'string' && (choices as readonly string[]).includes(raw) ? (raw as T) : undefined),
   };

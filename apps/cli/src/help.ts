@@ -1,6 +1,16 @@
-import type { Command, FlagSpec } from './command';
+import type { Command, CommandEntry, FlagSpec } from './command';
 
 const HELP_FLAG: FlagSpec<boolean> = { type: 'boolean', short: 'h', description: 'show this help', parse: (raw) => raw === true };
+
+/** Flags every command takes; main() handles them (a command must not define flags with these names). */
+export const GLOBAL_FLAGS = ['quiet', 'verbose'] as const;
+const GLOBAL_FLAG_SPECS: Readonly<Record<(typeof GLOBAL_FLAGS)[number], FlagSpec<boolean>>> = {
+  quiet: { type: 'boolean', short: 'q', description: 'print only results and errors (no progress, backend or note lines)', parse: (raw) => raw === true },
+  verbose: { type: 'boolean', description: 'print more detail on stderr (and the stack of an unexpected error)', parse: (raw) => raw === true },
+};
+
+/** The exit codes, as every help page states them. */
+export const EXIT_CODES_TEXT = 'Exit codes: 0 success, 1 failure (unreadable input, a backend that cannot start, …), 2 usage error (unknown command or flag, bad value, missing argument).';
 
 function flagLabel(name: string, spec: FlagSpec): string {
   const long = `--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
@@ -21,7 +31,7 @@ export function usageLine(command: Command): string {
 }
 
 export function commandHelp(command: Command): string {
-  const flags = Object.entries({ ...command.flags, help: HELP_FLAG }).map(
+  const flags = Object.entries({ ...command.flags, ...GLOBAL_FLAG_SPECS, help: HELP_FLAG }).map(
     ([name, spec]) =>
       [flagLabel(name, spec), `${spec.description}${spec.allowed ? `: ${spec.allowed}` : ''}${spec.default !== undefined ? ` (default ${spec.default})` : ''}`] as const,
   );
@@ -29,10 +39,12 @@ export function commandHelp(command: Command): string {
   if (command.positionals?.length) lines.push('Arguments:', ...twoColumns(command.positionals.map((p) => [`<${p.name}>`, p.description] as const)), '');
   lines.push('Flags:', ...twoColumns(flags));
   if (command.examples?.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
+  lines.push('', EXIT_CODES_TEXT);
   return `${lines.join('\n')}\n`;
 }
 
-export function topLevelHelp(commands: readonly Command[], version: string): string {
+/** Every command and subcommand of the table, one line each, in table order. */
+export function topLevelHelp(commands: readonly CommandEntry[], version: string): string {
   return [
     `mobilenet-kit ${version}: MobileNet v1 (Howard et al. 2017) from the command line`,
     '',
@@ -46,9 +58,12 @@ export function topLevelHelp(commands: readonly Command[], version: string): str
     ...twoColumns([
       ['-h, --help', 'show this help'],
       ['    --version', 'print the version'],
+      ['-q, --quiet', GLOBAL_FLAG_SPECS.quiet.description],
+      ['    --verbose', GLOBAL_FLAG_SPECS.verbose.description],
     ]),
     '',
-    'Exit codes: 0 success, 1 unexpected failure, 2 usage error (unknown command or flag, bad value, bad model options).',
+    EXIT_CODES_TEXT,
+    'Errors are one line on stderr: mobilenet-kit <command>: <what is wrong>.',
     '',
   ].join('\n');
 }

@@ -1,56 +1,136 @@
 import { parseCommandArgs, wantsHelp } from './args';
-import type { Command } from './command';
+import { type Command, type CommandEntry, entryOf } from './command';
 import { COMMANDS } from './commands';
-import { commandHelp, topLevelHelp } from './help';
-import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './io';
+import { commandHelp, GLOBAL_FLAGS, topLevelHelp } from './help';
+import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type TextSink } from './io';
+import { closest, didYouMean } from './suggest';
 import { UsageError } from './usage-error';
 import { VERSION } from './version';
 
-function usageFailure(io: CliIo, error: UsageError): number {
-  const hint = error.command ? `mobilenet-kit ${error.command} --help` : 'mobilenet-kit --help';
-  io.stderr.write(`${error.message}\nRun '${hint}' for usage.\n`);
+const PREFIX = 'mobilenet-kit';
+
+/** `mobilenet-kit <command>: <message>`, unless the message already carries the prefix. */
+function withPrefix(message: string, command?: string): string {
+  if (message.startsWith(`${PREFIX} `) || message.startsWith(`${PREFIX}:`)) return message;
+  return `${command ? `${PREFIX} ${command}` : PREFIX}: ${message}`;
+}
+
+function usageFailure(io: CliIo, error: UsageError, fallbackCommand?: string, extra = ''): number {
+  const command = error.command ?? fallbackCommand;
+  const hint = command ? `${PREFIX} ${command} --help` : `${PREFIX} --help`;
+  io.stderr.write(`${withPrefix(error.message, command)}${extra}\nRun '${hint}' for usage.\n`);
   return EXIT_USAGE;
 }
 
 /**
- * Runs `mobilenet-kit` with the arguments after the program name and returns
- * the exit code (0 success, 1 unexpected failure, 2 usage error). Writes only
- * to `io`, so tests run it in-process.
+ * --quiet's stderr: only the lines that start with `mobilenet-kit ` (errors
+ * and warnings, in the one message format) pass; progress, backend lines and
+ * notes are dropped. Not a terminal, so progress bars stay off.
  */
-export async function main(argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
-  const [first, ...rest] = argv;
+function quietSink(sink: TextSink): TextSink & { flush(): void } {
+  let pending = '';
+  const pass = (line: string) => {
+    if (line.startsWith(`${PREFIX} `) || line.startsWith(`${PREFIX}:`)) sink.write(`${line}\n`);
+  };
+  return {
+    write(text: string) {
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) pass(line.slice(line.lastIndexOf('\r') + 1));
+      return true;
+    },
+    flush() {
+      if (pending) pass(pending.slice(pending.lastIndexOf('\r') + 1));
+      pending = '';
+    },
+  };
+}
+
+/** Takes --quiet/-q and --verbose out of the arguments (anywhere before a `--`). */
+function globalFlags(argv: readonly string[]): { args: string[]; quiet: boolean; verbose: boolean } {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? [...argv] : argv.slice(0, end);
+  const tail = end === -1 ? [] : argv.slice(end);
+  const quiet = head.some((a) => a === '--quiet' || a === '-q');
+  const verbose = head.some((a) => a === '--verbose');
+  const args = [...head.filter((a) => a !== '--quiet' && a !== '-q' && a !== '--verbose'), ...tail];
+  return { args, quiet, verbose };
+}
+
+function toEntries(commands: readonly (Command | CommandEntry)[]): CommandEntry[] {
+  return commands.flatMap((c) => ('load' in c ? [c] : entryOf(c)));
+}
+
+/**
+ * Runs `mobilenet-kit` with the arguments after the program name and returns
+ * the exit code (0 success, 1 failure, 2 usage error). Writes only to `io`,
+ * so tests run it in-process. `commands`: the command table (default the
+ * real one), or command objects (tests).
+ */
+export async function main(argv: readonly string[], io: CliIo, commands: readonly (Command | CommandEntry)[] = COMMANDS): Promise<number> {
+  const entries = toEntries(commands);
+  const { args, quiet, verbose } = globalFlags(argv);
+  if (quiet && verbose) return usageFailure(io, new UsageError('--quiet and --verbose cannot be given together'));
+  const [first, ...rest] = args;
   if (first === undefined) {
-    io.stderr.write(`mobilenet-kit: missing command\n\n${topLevelHelp(commands, VERSION)}`);
+    io.stderr.write(`${PREFIX}: missing command\n\n${topLevelHelp(entries, VERSION)}`);
     return EXIT_USAGE;
   }
   if (first === '--help' || first === '-h') {
-    io.stdout.write(topLevelHelp(commands, VERSION));
+    io.stdout.write(topLevelHelp(entries, VERSION));
     return EXIT_OK;
   }
   if (first === '--version') {
     io.stdout.write(`${VERSION}\n`);
     return EXIT_OK;
   }
-  const names = commands.map((c) => c.name).join(', ');
+  const topNames = entries.filter((e) => !e.name.includes(' ')).map((e) => e.name);
   if (first.startsWith('-')) {
-    return usageFailure(io, new UsageError(`mobilenet-kit: unknown flag ${first}; before a command only --help and --version are allowed (commands: ${names})`));
+    const known = ['--help', '--version', ...GLOBAL_FLAGS.map((f) => `--${f}`)];
+    const guess = didYouMean(first.split('=')[0]!, known, (s) => s);
+    return usageFailure(io, new UsageError(`unknown flag ${first}${guess}; before a command only --help, --version, --quiet and --verbose are allowed (commands: ${topNames.join(', ')})`));
   }
-  const found = commands.find((c) => c.name === first);
-  if (!found) return usageFailure(io, new UsageError(`mobilenet-kit: unknown command ${JSON.stringify(first)}; commands: ${names}`));
-  // `train face-distill`: a subcommand is named by the command and its first argument.
-  const sub = found.subcommands?.find((c) => c.name === `${first} ${rest[0]}`);
-  const command = sub ?? found;
-  if (sub) rest.shift();
+  const pair = rest[0] !== undefined && !rest[0].startsWith('-') ? entries.find((e) => e.name === `${first} ${rest[0]}`) : undefined;
+  const entry = pair ?? entries.find((e) => e.name === first);
+  if (!entry) {
+    const guess = closest(first, entries.map((e) => e.name).concat(topNames));
+    const hint = guess ? `; did you mean "${guess}"?` : '';
+    return usageFailure(io, new UsageError(`unknown command ${JSON.stringify(first)}${hint} (commands: ${topNames.join(', ')})`));
+  }
+  if (pair) rest.shift();
+  let command: Command;
+  try {
+    command = await entry.load();
+  } catch (error) {
+    io.stderr.write(`${withPrefix(`could not load the command: ${error instanceof Error ? error.message : String(error)}`, entry.name)}\n`);
+    return EXIT_FAILURE;
+  }
+  // Subcommands a command lists itself (older layout; the table's `<command> <word>` rows come first).
+  const sub = rest[0] !== undefined ? command.subcommands?.find((c) => c.name === `${entry.name} ${rest[0]}`) : undefined;
+  if (sub) {
+    command = sub;
+    rest.shift();
+  }
   if (wantsHelp(rest)) {
     io.stdout.write(commandHelp(command));
     return EXIT_OK;
   }
+  // `train facez`: the word is most likely a mistyped subcommand.
+  const subWords = entries.filter((e) => e.name.startsWith(`${command.name} `)).map((e) => e.name.slice(command.name.length + 1));
+  const subGuess = rest[0] !== undefined && !rest[0].startsWith('-') && subWords.length ? closest(rest[0], subWords) : undefined;
+  const subHint = subGuess !== undefined ? ` (did you mean "${command.name} ${subGuess}"?)` : '';
+  const sink = quiet ? quietSink(io.stderr) : undefined;
+  const commandIo: CliIo = { stdout: io.stdout, stderr: sink ?? io.stderr, quiet, verbose };
   try {
-    return await command.run(parseCommandArgs(command, rest), io);
+    return await command.run(parseCommandArgs(command, rest), commandIo);
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error);
+    if (error instanceof UsageError) return usageFailure(io, error, command.name, subHint);
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`mobilenet-kit ${command.name}: ${message}\n`);
+    io.stderr.write(`${withPrefix(message, command.name)}\n`);
+    if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
     return EXIT_FAILURE;
+  } finally {
+    sink?.flush();
   }
 }

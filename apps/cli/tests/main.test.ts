@@ -35,22 +35,38 @@ describe('top level', () => {
     const r = await runCli(['detcet', '--json']);
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('unknown command "detcet"; commands: summary, paper');
+    expect(r.stderr).toContain('mobilenet-kit: unknown command "detcet"; did you mean "detect"? (commands: summary, paper');
+  });
+
+  it('a command nothing resembles gets the list and no guess', async () => {
+    const r = await runCli(['zzzzzz']);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.stderr).not.toContain('did you mean');
+  });
+
+  it('--help and an unknown command load no command module', async () => {
+    let loads = 0;
+    const table = [{ name: 'heavy', summary: 'would load tfjs', load: async () => { loads += 1; throw new Error('loaded'); } }];
+    expect((await runCli(['--help'], table)).stdout).toMatch(/^ {2}heavy\s+would load tfjs$/m);
+    expect((await runCli(['heavz'], table)).stderr).toContain('did you mean "heavy"?');
+    expect(loads).toBe(0);
+    const r = await runCli(['heavy'], table);
+    expect(r).toEqual({ code: EXIT_FAILURE, stdout: '', stderr: 'mobilenet-kit heavy: could not load the command: loaded\n' });
   });
 
   it('an unknown flag before the command is a usage error, exit 2', async () => {
     const r = await runCli(['--json', 'summary']);
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.stderr).toContain('unknown flag --json');
-    expect(r.stderr).toContain('only --help and --version');
+    expect(r.stderr).toContain('only --help, --version, --quiet and --verbose');
   });
 });
 
 describe('command help', () => {
   it.each(COMMANDS.map((c) => [c.name]))('%s --help and -h print the usage and every flag, exit 0', async (name) => {
-    const command = COMMANDS.find((c) => c.name === name)!;
+    const command = await COMMANDS.find((c) => c.name === name)!.load();
     for (const flag of ['--help', '-h']) {
-      const r = await runCli([name, flag]);
+      const r = await runCli([...name.split(' '), flag]);
       expect(r.code).toBe(EXIT_OK);
       expect(r.stderr).toBe('');
       expect(r.stdout).toContain(`Usage: mobilenet-kit ${name}`);
@@ -110,5 +126,34 @@ describe('the command table', () => {
     const usage = await runCli(['echo', 'usage'], [echo]);
     expect(usage.code).toBe(EXIT_USAGE);
     expect(usage.stderr).toBe("mobilenet-kit echo: bad text\nRun 'mobilenet-kit echo --help' for usage.\n");
+  });
+
+  it('a message without the prefix gets it', async () => {
+    const bare = defineCommand({ ...echo, name: 'bare', run: () => { throw new UsageError('no gallery given'); } });
+    const r = await runCli(['bare', 'x'], [bare]);
+    expect(r.stderr).toBe("mobilenet-kit bare: no gallery given\nRun 'mobilenet-kit bare --help' for usage.\n");
+  });
+
+  it('a mistyped flag gets a suggestion', async () => {
+    const r = await runCli(['echo', 'hi', '--tims', '2'], [echo]);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.stderr).toContain('mobilenet-kit echo: unknown flag --tims; did you mean --times?');
+  });
+
+  it('--quiet keeps results and prefixed errors, drops notes; --verbose reaches the command', async () => {
+    const chatty = defineCommand({
+      ...echo,
+      name: 'chatty',
+      run: (_args, io) => {
+        io.stderr.write('backend: wasm\r50%');
+        io.stderr.write('\rdone\nmobilenet-kit chatty: warning kept\n');
+        io.stdout.write(`verbose=${io.verbose === true}\n`);
+        return EXIT_OK;
+      },
+    });
+    expect(await runCli(['chatty', 'x', '-q'], [chatty])).toEqual({ code: 0, stdout: 'verbose=false\n', stderr: 'mobilenet-kit chatty: warning kept\n' });
+    expect((await runCli(['--verbose', 'chatty', 'x'], [chatty])).stdout).toBe('verbose=true\n');
+    expect((await runCli(['chatty', 'x'], [chatty])).stderr).toContain('backend: wasm');
+    expect((await runCli(['chatty', 'x', '--quiet', '--verbose'], [chatty])).code).toBe(EXIT_USAGE);
   });
 });

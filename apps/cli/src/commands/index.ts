@@ -1,14 +1,42 @@
-import type { Command } from '../command';
-import { attributesCommand } from './attributes';
-import { detectCommand } from './detect';
-import { embedCommand } from './embed';
-import { matchCommand } from './match';
-import { classifyCommand } from './classify';
-import { evaluateCommand } from './evaluate';
-import { exportCommand } from './export';
-import { paperCommand } from './paper';
-import { summaryCommand } from './summary';
-import { trainCommand } from './train';
+import type { CommandEntry } from '../command';
 
-/** Every `mobilenet-kit` command, in the order the help lists them. A new command is one file and one line here. */
-export const COMMANDS: readonly Command[] = [summaryCommand, paperCommand, detectCommand, trainCommand, evaluateCommand, classifyCommand, embedCommand, matchCommand, attributesCommand, exportCommand];
+/**
+ * Every `mobilenet-kit` command and subcommand, in the order the help lists
+ * them. A new command is one file under src/commands/ and one row here: its
+ * name (`train faces` for a subcommand), the one-line summary (the same text
+ * as the command's own `summary`; tests check) and a `load` that imports the
+ * file. Nothing is imported until a command runs or shows its help, so
+ * `mobilenet-kit --help` and a mistyped command load no tfjs, sharp or
+ * onnxruntime.
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'summary', summary: "a MobileNet v1's layers, mult-adds and parameters (the paper's Tables 1 and 2)", load: async () => (await import('./summary')).summaryCommand },
+  { name: 'paper', summary: "the paper's Tables 2-7 and 9 recomputed, next to the printed figures", load: async () => (await import('./paper')).paperCommand },
+  { name: 'detect', summary: 'find faces in photos with the pretrained SSD MobileNetV1 face detector; boxes drawn to PNG', load: async () => (await import('./detect')).detectCommand },
+  { name: 'train', summary: 'train a MobileNet v1 classifier on Fashion-MNIST, with checkpoints and --resume', load: async () => (await import('./train')).trainCommand },
+  {
+    name: 'train face-distill',
+    summary: "distill face-api's recognition net (the teacher) into a MobileNet student, with checkpoints and --resume",
+    load: async () => (await import('./train-face-distill')).trainFaceDistillCommand,
+  },
+  {
+    name: 'train face-attributes',
+    summary: "distill face-api's age/gender and expression nets into one MobileNet (one pass per face), with checkpoints and --resume",
+    load: async () => (await import('./train-face-attributes')).trainFaceAttributesCommand,
+  },
+  {
+    name: 'train faces',
+    summary: 'train a face embedding on labeled folders (one per person) with the triplet loss, with checkpoints and --resume',
+    load: async () => (await import('./train-faces')).trainFacesCommand,
+  },
+  {
+    name: 'evaluate',
+    summary: 'score a trained classifier on a test set: accuracy, top-5, per-class precision and recall, confusion matrix',
+    load: async () => (await import('./evaluate')).evaluateCommand,
+  },
+  { name: 'classify', summary: 'classify image files with a trained classifier: the top-k labels and probabilities', load: async () => (await import('./classify')).classifyCommand },
+  { name: 'embed', summary: 'find faces and print a 128-d descriptor for each (face-api teacher or a MobileNet student)', load: async () => (await import('./embed')).embedCommand },
+  { name: 'match', summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)', load: async () => (await import('./match')).matchCommand },
+  { name: 'attributes', summary: 'find faces and tell the age, gender and expression of each (one MobileNet pass per face)', load: async () => (await import('./attributes')).attributesCommand },
+  { name: 'export', summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file', load: async () => (await import('./export')).exportCommand },
+];

@@ -1,0 +1,31 @@
+import { distance } from 'fastest-levenshtein';
+
+/**
+ * The candidate a mistyped word most likely meant, or undefined when none is
+ * close: at most a third of the word's letters edited (at least one, at most
+ * three), or a candidate the word starts (`det` → `detect`). Ties go to the
+ * candidate listed first.
+ */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  const w = word.toLowerCase();
+  if (w.length === 0) return undefined;
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const d = distance(w, candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  const limit = Math.min(3, Math.max(1, Math.floor(w.length / 3)));
+  if (best !== undefined && bestDistance <= limit) return best;
+  if (w.length >= 2) return candidates.find((c) => c.toLowerCase().startsWith(w));
+  return undefined;
+}
+
+/** `; did you mean "detect"?` or nothing. */
+export function didYouMean(word: string, candidates: readonly string[], quote: (s: string) => string = (s) => JSON.stringify(s)): string {
+  const guess = closest(word, candidates);
+  return guess === undefined ? '' : `; did you mean ${quote(guess)}?`;
+}
