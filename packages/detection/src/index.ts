@@ -54,3 +54,18 @@ export { findFaceApiModelDir, readFaceApiManifest, type FaceApiManifestFile, typ
 export { createFaceApiDetector, loadFaceDetector, type FaceApiDetectorOptions, type LoadFaceDetectorOptions } from './face-api/load-face-detector';
 export { fetchFaceApiManifest } from './face-api/fetch-face-api-manifest';
 export { DetectionOptionError, WeightImportError } from './errors';
+export {
+  COCO_IOU_THRESHOLDS,
+  COCO_RECALL_POINTS,
+  evaluateDetections,
+  type ClassEvaluation,
+  type DetectionEvaluation,
+  type EvaluateDetectionsOptions,
+  type GroundTruthObject,
+  type ImageGroundTruth,
+  type ImagePredictions,
+  type PredictedObject,
+  type PrCurve,
+} from './evaluate/evaluate-detections';
+export { prCurvesSvg } from './evaluate/pr-curves-svg';
+export { checkBoxes, splitDataset, type DatasetImage, type DatasetProblems, type DetectionDataset } from './data/dataset';

@@ -1,0 +1,6 @@
+/** `@mobilenet-kit/detection/node`: dataset files, image checks, charts and detector folders (Node only). */
+export { DatasetError } from './dataset-error';
+export { readCocoDataset, writeCocoDataset, type ReadCocoOptions } from './coco';
+export { readVocDataset, readDetectionDataset, type ReadVocOptions } from './voc';
+export { validateDataset } from './validate';
+export { writePrCurvesPng } from './pr-curves-png';
