@@ -22,6 +22,11 @@ export interface DetectOptions {
   iouThreshold?: number;
   /** Most detections per class and per image. Default 100. */
   maxResults?: number;
+  /**
+   * One NMS over all classes instead of one per class: each anchor competes with its best-scoring
+   * class, so one object gets one box and one label. `maxResults` then caps the boxes per image. Default false.
+   */
+  classAgnostic?: boolean;
 }
 
 /** Anything `detect()` takes: an RgbImage, or any source `decodeImage` of @mobilenet-kit/image accepts. */
@@ -78,8 +83,8 @@ export interface Detector {
 }
 
 const WHERE = 'createDetector';
-const DETECT_KEYS = ['minScore', 'iouThreshold', 'maxResults'];
-const DEFAULTS: Required<DetectOptions> = { minScore: 0.5, iouThreshold: 0.5, maxResults: 100 };
+const DETECT_KEYS = ['minScore', 'iouThreshold', 'maxResults', 'classAgnostic'];
+const DEFAULTS: Required<DetectOptions> = { minScore: 0.5, iouThreshold: 0.5, maxResults: 100, classAgnostic: false };
 
 export function resolveDetectOptions(options: DetectOptions = {}, defaults: DetectOptions = {}, where = 'detect'): Required<DetectOptions> {
   if (options === null || typeof options !== 'object') throw new DetectionOptionError(where, 'options', options, 'expected an object { minScore, iouThreshold, maxResults }');
@@ -88,7 +93,9 @@ export function resolveDetectOptions(options: DetectOptions = {}, defaults: Dete
   const iouThreshold = checkUnitInterval(where, 'iouThreshold', options.iouThreshold ?? defaults.iouThreshold ?? DEFAULTS.iouThreshold);
   const maxResults = options.maxResults ?? defaults.maxResults ?? DEFAULTS.maxResults;
   if (!Number.isInteger(maxResults) || maxResults < 0) throw new DetectionOptionError(where, 'maxResults', maxResults, 'expected an integer ≥ 0');
-  return { minScore, iouThreshold, maxResults };
+  const classAgnostic = options.classAgnostic ?? defaults.classAgnostic ?? DEFAULTS.classAgnostic;
+  if (typeof classAgnostic !== 'boolean') throw new DetectionOptionError(where, 'classAgnostic', classAgnostic, 'expected true or false');
+  return { minScore, iouThreshold, maxResults, classAgnostic };
 }
 
 function isRgbImage(x: unknown): x is RgbImage {
@@ -178,20 +185,36 @@ export async function createDetector(graph: Graph, weights: Weights, options: De
         if (outside) scores.fill(-1, i * numClassesWithBackground, (i + 1) * numClassesWithBackground);
       }
       const found: Detection[] = [];
-      labels.forEach((label, c) => {
-        if (label === null) return;
-        const classIndex = c + 1;
-        const kept = nonMaxSuppression(boxes, scores, o.maxResults, o.iouThreshold, o.minScore, { stride: numClassesWithBackground, offset: classIndex });
-        for (const i of kept) {
-          // Clip to the input first (as TF-OD and face-api do), then to the image (padding is not image).
-          const ymin = Math.min(1, Math.max(0, boxes[i * 4]!));
-          const xmin = Math.min(1, Math.max(0, boxes[i * 4 + 1]!));
-          const ymax = Math.min(1, Math.max(0, boxes[i * 4 + 2]!));
-          const xmax = Math.min(1, Math.max(0, boxes[i * 4 + 3]!));
-          const inImage = clipBox(transforms[b]!.toOriginal({ x: xmin, y: ymin, width: xmax - xmin, height: ymax - ymin }, 'normalized'), image.width, image.height);
-          if (inImage.width > 0 && inImage.height > 0) found.push({ box: inImage, score: scores[i * numClassesWithBackground + classIndex]!, label, classIndex });
+      const report = (i: number, classIndex: number, label: string) => {
+        // Clip to the input first (as TF-OD and face-api do), then to the image (padding is not image).
+        const ymin = Math.min(1, Math.max(0, boxes[i * 4]!));
+        const xmin = Math.min(1, Math.max(0, boxes[i * 4 + 1]!));
+        const ymax = Math.min(1, Math.max(0, boxes[i * 4 + 2]!));
+        const xmax = Math.min(1, Math.max(0, boxes[i * 4 + 3]!));
+        const inImage = clipBox(transforms[b]!.toOriginal({ x: xmin, y: ymin, width: xmax - xmin, height: ymax - ymin }, 'normalized'), image.width, image.height);
+        if (inImage.width > 0 && inImage.height > 0) found.push({ box: inImage, score: scores[i * numClassesWithBackground + classIndex]!, label, classIndex });
+      };
+      if (o.classAgnostic) {
+        // Each anchor's best reported class (lowest class index on ties), then one NMS over all anchors.
+        const best = new Float32Array(numAnchors).fill(-1);
+        const bestClass = new Int32Array(numAnchors);
+        for (let i = 0; i < numAnchors; i++) {
+          labels.forEach((label, c) => {
+            const s = scores[i * numClassesWithBackground + c + 1]!;
+            if (label !== null && s > best[i]!) {
+              best[i] = s;
+              bestClass[i] = c + 1;
+            }
+          });
         }
-      });
+        for (const i of nonMaxSuppression(boxes, best, o.maxResults, o.iouThreshold, o.minScore)) report(i, bestClass[i]!, labels[bestClass[i]! - 1]!);
+      } else {
+        labels.forEach((label, c) => {
+          if (label === null) return;
+          const classIndex = c + 1;
+          for (const i of nonMaxSuppression(boxes, scores, o.maxResults, o.iouThreshold, o.minScore, { stride: numClassesWithBackground, offset: classIndex })) report(i, classIndex, label);
+        });
+      }
       found.sort((a, z) => z.score - a.score);
       return found.slice(0, o.maxResults);
     });

@@ -69,3 +69,4 @@ export {
 } from './evaluate/evaluate-detections';
 export { prCurvesSvg } from './evaluate/pr-curves-svg';
 export { checkBoxes, splitDataset, type DatasetImage, type DatasetProblems, type DetectionDataset } from './data/dataset';
+export { anchorsFor, detectorConfig, detectorOptions, type DetectorConfig, type DetectorConfigInput } from './detector-config';

@@ -4,3 +4,4 @@ export { readCocoDataset, writeCocoDataset, type ReadCocoOptions } from './coco'
 export { readVocDataset, readDetectionDataset, type ReadVocOptions } from './voc';
 export { validateDataset } from './validate';
 export { writePrCurvesPng } from './pr-curves-png';
+export { loadDetector, readDetectorFolder, saveDetector, type DetectorFolder } from './detector-folder';
