@@ -1,5 +1,3 @@
-import { registerCpuBackend } from '@mobilenet-kit/backend-cpu';
-import { registerWasmBackend } from '@mobilenet-kit/backend-wasm';
 import type { ClassificationReport } from '@mobilenet-kit/classification';
 import { choiceFlag } from './flags';
 import { formatPercent } from './format/numbers';
@@ -10,11 +8,24 @@ import type { TextSink } from './io';
 export const CLASSIFICATION_BACKENDS = ['wasm', 'cpu'] as const;
 export type ClassificationBackend = (typeof CLASSIFICATION_BACKENDS)[number];
 
-export const BACKEND_FLAG = choiceFlag({ valueName: 'B', description: 'tfjs backend: wasm (XNNPACK, fast) or cpu (plain JS, the reference)', choices: CLASSIFICATION_BACKENDS, default: 'wasm' });
+/**
+ * --backend of the commands that train (tfjs backends only: onnxruntime runs
+ * no gradients). Its default is the fastest that starts (wasm, else cpu):
+ * start it with startCommandBackend (detect-backends.ts).
+ */
+export const BACKEND_FLAG = choiceFlag({
+  valueName: 'B',
+  description: 'wasm (tfjs XNNPACK) or cpu (plain JS, the slow reference); training runs on tfjs backends only',
+  choices: CLASSIFICATION_BACKENDS,
+  default: 'the fastest that starts here: wasm, else cpu; a line on stderr (and backend in --json) says which ran and why',
+});
 
-/** Registers the backend in core's registry and starts it (wasm loads its binary here, so a failure is reported before any work). */
+/**
+ * Registers the backend in core's registry and starts it (wasm loads its binary here, so a failure is reported before any work).
+ * The backends are imported here, not at the top, so that help and usage errors load no tfjs.
+ */
 export async function startBackend(name: ClassificationBackend): Promise<void> {
-  const backend = name === 'wasm' ? registerWasmBackend() : registerCpuBackend();
+  const backend = name === 'wasm' ? (await import('@mobilenet-kit/backend-wasm')).registerWasmBackend() : (await import('@mobilenet-kit/backend-cpu')).registerCpuBackend();
   await backend.init?.();
 }
 

@@ -23,6 +23,24 @@ vi.mock('@mobilenet-kit/backend-wasm', async (importOriginal) => {
   };
 });
 
+// And cpu, the default's last choice, failing too.
+vi.mock('@mobilenet-kit/backend-cpu', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('@mobilenet-kit/backend-cpu')>();
+  return {
+    ...actual,
+    registerCpuBackend: () => ({
+      name: 'cpu',
+      supports: () => true,
+      init: async () => {
+        throw new Error('cpu refused (test)');
+      },
+      compile: async () => {
+        throw new Error('compile must not be reached');
+      },
+    }),
+  };
+});
+
 // And onnxruntime-node missing, for the default's first choice.
 vi.mock('@mobilenet-kit/backend-onnxruntime', async (importOriginal) => {
   const actual = await importOriginal<typeof import('@mobilenet-kit/backend-onnxruntime')>();
@@ -58,6 +76,8 @@ describe('mobilenet-kit detect without --backend, when no backend can start', ()
     const r = await runCli(['detect', SAMPLE1, '--json']);
     expect(r.code).toBe(EXIT_FAILURE);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^mobilenet-kit detect: no backend could start: onnxruntime could not start: onnxruntime-node is not installed; then wasm, the default's second choice, failed to start: cannot read tfjs-backend-wasm-simd\.wasm \(ENOENT\)\n$/);
+    expect(r.stderr).toBe(
+      'mobilenet-kit detect: no backend could start: onnxruntime could not start: onnxruntime-node is not installed; wasm could not start: cannot read tfjs-backend-wasm-simd.wasm (ENOENT); cpu could not start: cpu refused (test)\n',
+    );
   });
 });

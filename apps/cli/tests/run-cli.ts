@@ -1,4 +1,4 @@
-import type { Command } from '../src/command';
+import type { Command, CommandEntry } from '../src/command';
 import { main } from '../src/main';
 
 export interface CliRun {
@@ -8,7 +8,7 @@ export interface CliRun {
 }
 
 /** Runs main() in-process and collects what it writes. */
-export async function runCli(argv: readonly string[], commands?: readonly Command[]): Promise<CliRun> {
+export async function runCli(argv: readonly string[], commands?: readonly (Command | CommandEntry)[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io = {

@@ -4,7 +4,7 @@ import { loadFaceDetector } from '@mobilenet-kit/detection';
 import { type AttributePredictor, DEFAULT_FACE_MARGIN, type FaceWithAttributes, detectAttributes, loadAttributeModel, loadFaceApiAttributeTeachers, shippedFaceModelDir } from '@mobilenet-kit/face';
 import { ImageError, type RgbImage, decodeImage, drawDetections, writeImage } from '@mobilenet-kit/image';
 import { defineCommand, type FlagSpec } from '../command';
-import { INFERENCE_BACKEND_FLAG, startDetectBackend } from '../detect-backends';
+import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { outputPaths } from '../detect-image';
 import { booleanFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -59,7 +59,6 @@ export const attributesCommand = defineCommand({
   },
   examples: ['mobilenet-kit attributes photo.jpg', 'mobilenet-kit attributes a.jpg b.jpg --json', 'mobilenet-kit attributes photo.jpg --model teacher --out labelled'],
   async run({ flags, positionals }, io) {
-    const backend = flags.backend ?? 'wasm';
     const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
     if (outDir) {
       try {
@@ -69,7 +68,7 @@ export const attributesCommand = defineCommand({
         return EXIT_FAILURE;
       }
     }
-    await startDetectBackend(backend, { modelsInTurn: true });
+    const { name: backend } = await startCommandBackend(flags.backend, io, { modelsInTurn: true, json: flags.json });
     const faceApiDir = path.resolve(flags['face-api-dir'] ?? (await defaultFaceApiDir()));
     let loaded: { predictor: AttributePredictor; name: string };
     const detector = await loadFaceDetector({ backend, modelDir: faceApiDir });
@@ -83,7 +82,7 @@ export const attributesCommand = defineCommand({
     const outputs = outDir ? outputPaths(positionals, outDir) : [];
     const images: ({ file: string; faces: ReturnType<typeof jsonFace>[] } | { file: string; error: string })[] = [];
     try {
-      if (!flags.json) io.stdout.write(`backend: ${loaded.predictor.backend.name}\nmodel: ${loaded.name}\n`);
+      if (!flags.json) io.stdout.write(`model: ${loaded.name}\n`);
       for (const [i, file] of positionals.entries()) {
         let image: RgbImage;
         try {

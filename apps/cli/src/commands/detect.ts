@@ -1,12 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { type DetectOptions, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
-import { DETECT_BACKEND_FLAG, type DetectBackend, startDefaultDetectBackend, startDetectBackend } from '../detect-backends';
+import type { DetectOptions } from '@mobilenet-kit/detection';
+import { DETECT_BACKEND_FLAG, type DetectBackend, startCommandBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
-import { type ImageReport, detectFile, outputPaths } from '../detect-image';
+import type { ImageReport } from '../detect-image';
 import { describeBackend, renderImageReport, renderTimingsTable } from '../format/detections';
 
 /** A number from 0 to 1 (a score or an IoU threshold). */
@@ -33,7 +33,7 @@ async function defaultModelDir(): Promise<string> {
     // import.meta.url is empty in the CJS build: createRequire throws and the search below runs.
     return path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'model');
   } catch {
-    return findFaceApiModelDir();
+    return (await import('@mobilenet-kit/detection')).findFaceApiModelDir();
   }
 }
 
@@ -79,17 +79,13 @@ export const detectCommand = defineCommand({
         return EXIT_FAILURE;
       }
     }
-    let backendName: DetectBackend;
+    // The one backend rule (detect-backends.ts); detect prints its own backend line below, from the loaded model.
+    const started = await startCommandBackend(flags.backend, io, { json: true });
+    const backendName: DetectBackend = started.name;
     // Why the default chose this backend; undefined when --backend named it.
-    let defaultReason: string | undefined;
-    try {
-      if (flags.backend !== undefined) await startDetectBackend((backendName = flags.backend));
-      else ({ name: backendName, reason: defaultReason } = await startDefaultDetectBackend());
-    } catch (error) {
-      const which = flags.backend !== undefined ? `the ${flags.backend} backend failed to start` : 'no backend could start';
-      io.stderr.write(`mobilenet-kit detect: ${which}: ${(error as Error).message}\n`);
-      return EXIT_FAILURE;
-    }
+    const defaultReason = started.default ? started.reason : undefined;
+    // Loaded here, not at the top: `detect --help` and usage errors load no tfjs or sharp.
+    const [{ loadFaceDetector }, { detectFile, outputPaths }] = await Promise.all([import('@mobilenet-kit/detection'), import('../detect-image')]);
     const modelDir = path.resolve(flags['model-dir'] ?? (await defaultModelDir()));
     const loadStart = performance.now();
     // Warm-up runs the network once at load on wasm (a fraction of a second), so that the first image's

@@ -1,8 +1,8 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher } from '@mobilenet-kit/face';
-import { BACKEND_FLAG } from '../classification-support';
 import { defineCommand } from '../command';
+import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { booleanFlag, numberFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
@@ -67,7 +67,7 @@ export const matchCommand = defineCommand({
   positionals: [{ name: 'images', description: 'image files to match (none: only build, and with --save-gallery save, the gallery)', variadic: true, optional: true }],
   flags: {
     gallery: pathFlag('PATH', 'a folder of per-person subfolders of photos, or a FaceMatcher JSON file (required)'),
-    backend: BACKEND_FLAG,
+    backend: INFERENCE_BACKEND_FLAG,
     model: FACE_MODEL_FLAG,
     threshold: numberFlag({ valueName: 'D', description: 'largest euclidean distance that still names a face', allowed: 'a number > 0', default: `the model's measured one (teacher ${DEFAULT_FACE_DISTANCE_THRESHOLD}), or the gallery file's`, min: 0, exclusiveMin: true }),
     'min-score': MIN_SCORE_FLAG,
@@ -81,8 +81,9 @@ export const matchCommand = defineCommand({
     if (flags.gallery === undefined) throw new UsageError('--gallery is required: a folder of per-person subfolders, or a FaceMatcher JSON file', 'match');
     const options = { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN };
     let models: FaceModels;
+    const started = await startCommandBackend(flags.backend, io, { modelsInTurn: true, json: flags.json });
     try {
-      models = await loadFaceModels(flags.backend ?? 'wasm', flags.model ?? 'teacher', flags['face-api-dir']);
+      models = await loadFaceModels(started.name, flags.model ?? 'teacher', flags['face-api-dir']);
     } catch (error) {
       io.stderr.write(`mobilenet-kit match: ${(error as Error).message}\n`);
       return EXIT_FAILURE;

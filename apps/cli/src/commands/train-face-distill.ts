@@ -22,7 +22,8 @@ import {
 } from '@mobilenet-kit/face/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BACKEND_FLAG, formatDuration, startBackend } from '../classification-support';
+import { BACKEND_FLAG, formatDuration } from '../classification-support';
+import { startCommandBackend } from '../detect-backends';
 import { defineCommand } from '../command';
 import { FETCH_FACE_PHOTOS_SCRIPT, describeDistillData, loadOrBuildDistillSet } from '../face-distill-data';
 import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
@@ -122,8 +123,7 @@ export const trainFaceDistillCommand = defineCommand({
     if (alpha > 1) throw new UsageError(`mobilenet-kit train face-distill: --alpha ${alpha} is not allowed; --alpha takes a number > 0 and ≤ 1`, 'train face-distill');
     const resolution = Number(flags.resolution ?? '128') as 128 | 160;
     const seed = flags.seed ?? 1;
-    const backend = flags.backend ?? 'wasm';
-    await startBackend(backend);
+    const { name: backend } = await startCommandBackend(flags.backend, io, { training: true });
     const faceApiDir = await defaultFaceApiDir();
 
     const teacher = await loadFaceApiTeacher({ backend, modelDir: faceApiDir });

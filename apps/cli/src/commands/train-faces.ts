@@ -7,7 +7,8 @@ import { FACENET_TRIPLET_MARGIN, type LabeledFaces, leaveOneOutAccuracy, readLab
 import { loadModel } from '@mobilenet-kit/core/node';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BACKEND_FLAG, formatDuration, startBackend } from '../classification-support';
+import { BACKEND_FLAG, formatDuration } from '../classification-support';
+import { startCommandBackend } from '../detect-backends';
 import { defineCommand } from '../command';
 import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatPercent } from '../format/numbers';
@@ -57,8 +58,7 @@ export const trainFacesCommand = defineCommand({
     }
     const alpha = flags.alpha ?? 1;
     if (alpha > 1) throw new UsageError(`mobilenet-kit train faces: --alpha ${alpha} is not allowed; --alpha takes a number > 0 and ≤ 1`, where);
-    const backend = flags.backend ?? 'wasm';
-    await startBackend(backend);
+    const { name: backend } = await startCommandBackend(flags.backend, io, { training: true });
     const faceApiDir = await defaultFaceApiDir();
     const detector = await loadFaceDetector({ backend, modelDir: faceApiDir });
     const read = await readLabeledFaceFolders(path.resolve(positionals[0]!), detector).finally(() => detector.dispose());
