@@ -57,7 +57,7 @@ export {
   type AttributeLossSettings,
   type DistillAttributesOptions,
 } from './training/attribute-distill';
-export { featureGraph, fitEmbeddingHead, poolFeatures, ridgeHead, solveSpd } from './training/fit-head';
+export { featureGraph, fitAttributeHeads, fitEmbeddingHead, poolFeatures, ridgeHead, solveSpd } from './training/fit-head';
 export {
   FACENET_TRIPLET_MARGIN,
   TRIPLET_DEFAULTS,

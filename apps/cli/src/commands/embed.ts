@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { type Detector, findFaceApiModelDir, loadFaceDetector } from '@mobilenet-kit/detection';
-import { type EmbeddedFace, type Embedder, DEFAULT_FACE_MARGIN, detectAndEmbed, loadEmbedderModel, loadFaceApiTeacher } from '@mobilenet-kit/face';
+import { type EmbeddedFace, type Embedder, DEFAULT_FACE_MARGIN, detectAndEmbed, loadEmbedderModel, loadFaceApiTeacher, shippedFaceModelDir } from '@mobilenet-kit/face';
 import { decodeImage, ImageError, type RgbImage } from '@mobilenet-kit/image';
-import { type DetectBackend, INFERENCE_BACKEND_FLAG, startDetectBackend } from '../detect-backends';
+import { type DetectBackend, INFERENCE_BACKEND_FLAG, startCommandBackend, startDetectBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -12,8 +12,8 @@ import { EXIT_FAILURE, EXIT_OK } from '../io';
 export const FACE_MODEL_FLAG: FlagSpec<string> = {
   type: 'string',
   valueName: 'M',
-  description: "the embedding network: teacher (face-api's FaceRecognitionNet, 150×150) or a student model folder (model.json from @mobilenet-kit/face)",
-  allowed: 'teacher or a folder',
+  description: "the embedding network: teacher (face-api's FaceRecognitionNet, 150×150), student (the MobileNet shipped with @mobilenet-kit/face) or a student model folder (model.json from @mobilenet-kit/face)",
+  allowed: 'teacher, student or a folder',
   default: 'teacher',
   parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
 };
@@ -56,11 +56,9 @@ export async function loadFaceModels(backend: DetectBackend, model: string, face
   const dir = path.resolve(faceApiDir ?? (await defaultFaceApiDir()));
   const detector = await loadFaceDetector({ backend, modelDir: dir });
   try {
-    const embedder =
-      model === 'teacher'
-        ? await loadFaceApiTeacher({ backend, modelDir: dir })
-        : await loadEmbedderModel(path.resolve(model), { backend });
-    const name = model === 'teacher' ? `teacher (face-api FaceRecognitionNet, ${dir})` : `student ${path.resolve(model)}`;
+    const studentDir = model === 'teacher' ? undefined : model === 'student' ? await shippedFaceModelDir('embedding') : path.resolve(model);
+    const embedder = studentDir === undefined ? await loadFaceApiTeacher({ backend, modelDir: dir }) : await loadEmbedderModel(studentDir, { backend });
+    const name = studentDir === undefined ? `teacher (face-api FaceRecognitionNet, ${dir})` : `${model === 'student' ? 'shipped student' : 'student'} ${studentDir}`;
     return {
       detector,
       embedder,
@@ -119,7 +117,7 @@ export const embedCommand = defineCommand({
   },
   examples: ['mobilenet-kit embed photo.jpg', 'mobilenet-kit embed a.jpg b.jpg --json > descriptors.json', 'mobilenet-kit embed photo.jpg --model my-student/'],
   async run({ flags, positionals }, io) {
-    const backend = flags.backend ?? 'wasm';
+    const { name: backend } = await startCommandBackend(flags.backend, io, { modelsInTurn: true, json: flags.json });
     let models: FaceModels;
     try {
       models = await loadFaceModels(backend, flags.model ?? 'teacher', flags['face-api-dir']);

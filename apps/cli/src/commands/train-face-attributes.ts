@@ -7,6 +7,7 @@ import {
   faceApiAgeGenderGraph,
   faceApiExpressionGraph,
   createAttributeStudent,
+  ATTRIBUTE_VECTOR,
   createAttributePredictor,
   loadFaceApiAttributeTeachers,
   loadFaceApiTeacher,
@@ -16,7 +17,9 @@ import {
   type DistillSet,
   EMBEDDING_TRAIN_DEFAULTS,
   ATTRIBUTE_LOSS_DEFAULTS,
+  type AttributeAgreement,
   attributeAgreement,
+  fitAttributeHeads,
   attributeTeacherEmbedder,
   attributeVector,
   distillAttributes,
@@ -29,7 +32,8 @@ import {
 } from '@mobilenet-kit/face/training';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BACKEND_FLAG, formatDuration, startBackend } from '../classification-support';
+import { BACKEND_FLAG, formatDuration } from '../classification-support';
+import { startCommandBackend } from '../detect-backends';
 import { defineCommand } from '../command';
 import { FETCH_FACE_PHOTOS_SCRIPT, describeDistillData, loadOrBuildDistillSet } from '../face-distill-data';
 import { booleanFlag, numberFlag, pathFlag } from '../flags';
@@ -54,6 +58,7 @@ export const trainFaceAttributesCommand = defineCommand({
     'detector finds in --data, near duplicates dropped, whole faces held out), kept in <out>/data (or read from',
     "--data-cache, a train face-distill run's data folder), then labelled by the two teachers once into <out>/attribute-data.",
     'A checkpoint is written atomically after every epoch to <out>/checkpoint.mkc; --resume continues from it exactly.',
+    "The heads start as the ridge-regression fit of the teachers' answers on the backbone's pooled features (--no-fit-head: random).",
     "At the end: <out>/model (for mobilenet-kit attributes --model), <out>/report.json: the student against the teachers on",
     'the held-out faces (gender agreement, age mean |Δ|, expression top-1 agreement and KL divergence), cost and latency.',
   ].join('\n'),
@@ -77,6 +82,7 @@ export const trainFaceAttributesCommand = defineCommand({
     'data-cache': pathFlag('DIR', "a face distillation data folder to reuse (a train face-distill run's <out>/data): the same faces, split and views", '<out>/data'),
     resume: booleanFlag('continue from <out>/checkpoint.mkc (its settings are kept; --epochs may extend the run)'),
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
+    'no-fit-head': booleanFlag("start the heads from Keras's random initialization instead of the ridge fit on the backbone's pooled features"),
     seed: numberFlag({ valueName: 'S', description: 'seed of the split, the augmentations, the heads and the shuffling', allowed: 'an integer ≥ 0', default: '1', integer: true, min: 0 }),
   },
   examples: ['mobilenet-kit train face-attributes --alpha 0.5 --resolution 128 --epochs 4 --out attributes-run', 'mobilenet-kit train face-attributes --out attributes-run --resume'],
@@ -94,8 +100,7 @@ export const trainFaceAttributesCommand = defineCommand({
     const resolution = flags.resolution ?? 128;
     if (resolution % 16 !== 0 || resolution > 224) throw new UsageError(`mobilenet-kit ${COMMAND}: --resolution ${resolution} is not allowed; --resolution takes a multiple of 16 in 96…224`, COMMAND);
     const seed = flags.seed ?? 1;
-    const backend = flags.backend ?? 'wasm';
-    await startBackend(backend);
+    const { name: backend } = await startCommandBackend(flags.backend, io, { training: true });
     const faceApiDir = await defaultFaceApiDir();
 
     // The embedding distillation's faces, split and views (the recognition teacher decides duplicates and sides).
@@ -146,10 +151,32 @@ export const trainFaceAttributesCommand = defineCommand({
         expression: flags['expression-weight'] ?? ATTRIBUTE_LOSS_DEFAULTS.expression,
       };
       const student = await createAttributeStudent({ alpha, resolution, seed, detectorModelDir: faceApiDir });
+      let startWeights = student.weights;
+      const heldOutImages = labelled.heldOutViews.map((v) => renderDistillView(labelled!.faces, v, resolution));
+      const heldOutAgreement = async (weights: typeof startWeights) => {
+        const probe = await createAttributePredictor([{ graph: student.graph, weights }], { backend, normalize: 'minusOneToOne' });
+        try {
+          return attributeAgreement((await probe.predict(heldOutImages)).map(attributeVector), labelled!.heldOutViews.map((v) => v.teacher));
+        } finally {
+          probe.dispose();
+        }
+      };
+      const describe = (a: AttributeAgreement) => `gender ${formatPercent(100 * a.genderAgreement, 1)}, age |Δ| ${a.ageMeanAbsDiff.toFixed(2)} y, expression ${formatPercent(100 * a.expressionAgreement, 1)} (KL ${a.expressionKl.toFixed(3)})`;
+      if (!resuming && !flags['no-fit-head']) {
+        const fitted = performance.now();
+        startWeights = await fitAttributeHeads(
+          student.graph,
+          student.weights,
+          labelled.trainViews.map((v) => renderDistillView(labelled!.faces, v, resolution)),
+          labelled.trainViews.map((v) => v.teacher),
+          { backend, ridge: 0.01, layout: ATTRIBUTE_VECTOR },
+        );
+        io.stdout.write(`heads fitted by ridge regression in ${formatDuration((performance.now() - fitted) / 1000)}: held-out ${describe(await heldOutAgreement(startWeights))}\n`);
+      }
       let lastLine = 0;
       const result = await distillAttributes({
         graph: student.graph,
-        weights: student.weights,
+        weights: startWeights,
         metadata: { faceAttributes: { alpha, resolution, seed, loss } },
         set: labelled,
         loss,
@@ -179,7 +206,7 @@ export const trainFaceAttributesCommand = defineCommand({
         },
         onEpoch: (e) => {
           io.stdout.write(
-            `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}  held-out: gender ${formatPercent(100 * (e.valGenderAgreement ?? Number.NaN), 1)}, age |Δ| ${(e.valAgeMae ?? Number.NaN).toFixed(2)} y, expression ${formatPercent(100 * (e.valExpressionAgreement ?? Number.NaN), 1)} (KL ${(e.valExpressionKl ?? Number.NaN).toFixed(3)})  ${formatDuration(e.seconds)}  checkpoint ${checkpointFile}\n`,
+            `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}  held-out: ${describe({ faces: 0, genderAgreement: e.valGenderAgreement ?? Number.NaN, ageMeanAbsDiff: e.valAgeMae ?? Number.NaN, expressionAgreement: e.valExpressionAgreement ?? Number.NaN, expressionKl: e.valExpressionKl ?? Number.NaN })}  ${formatDuration(e.seconds)}  checkpoint ${checkpointFile}\n`,
           );
         },
       });
@@ -189,7 +216,7 @@ export const trainFaceAttributesCommand = defineCommand({
       await saveAttributeModel(path.join(out, 'model'), result.graph, result.weights, { normalize: 'minusOneToOne', source });
       const predictor = await createAttributePredictor([{ graph: result.graph, weights: result.weights }], { backend, normalize: 'minusOneToOne' });
       try {
-        const answers = await predictor.predict(labelled.heldOutViews.map((v) => renderDistillView(labelled!.faces, v, resolution)));
+        const answers = await predictor.predict(heldOutImages);
         const agreement = attributeAgreement(answers.map(attributeVector), labelled.heldOutViews.map((v) => v.teacher));
         const sample = labelled.faces[labelled.heldOut[0]!]!.crop;
         const latency = { teachers: await medianEmbedMs(teacher, sample), student: await medianEmbedMs(attributeTeacherEmbedder(predictor), sample) };

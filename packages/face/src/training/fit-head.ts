@@ -12,8 +12,8 @@ export function featureGraph(graph: Graph, scope = 'embedding_head'): Graph {
 }
 
 /** Pooled backbone features of each image (resized to the input size, normalized to [-1, 1]), computed on `backend`. */
-export async function poolFeatures(graph: Graph, weights: Weights, images: readonly RgbImage[], backend: string): Promise<{ features: Float32Array; count: number; size: number }> {
-  const cut = featureGraph(graph);
+export async function poolFeatures(graph: Graph, weights: Weights, images: readonly RgbImage[], backend: string, scope = 'embedding_head'): Promise<{ features: Float32Array; count: number; size: number }> {
+  const cut = featureGraph(graph, scope);
   const needed = new Set(paramSpecs(cut).map((p) => p.name));
   const model = await compile(cut, new Map([...weights].filter(([n]) => needed.has(n))), { backend });
   try {
@@ -125,5 +125,49 @@ export async function fitEmbeddingHead(
   }
   out.set(`${dense}/kernel`, kernel);
   out.set(`${dense}/bias`, bias);
+  return out;
+}
+
+/** Columns [from, from + width) of a row-major [rows, cols] matrix. */
+function columns(m: WeightTensor, from: number, width: number): WeightTensor {
+  const [rows, cols] = m.shape as [number, number];
+  const out = new Float32Array(rows * width);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = m.data[r * cols + from + c]!;
+  return { shape: [rows, width], data: out };
+}
+
+/**
+ * Fits the attribute student's three heads (age, gender, expression dense
+ * layers under `attribute_head/`) by one ridge regression on the pooled
+ * backbone features: age onto the teachers' age, the logits onto the
+ * teachers' centred log-probabilities (softmax(log p − mean) = p, so a
+ * perfect fit gives the teachers' distributions). The least-squares start
+ * the distillation then refines (a random head makes the student learn the
+ * mean answer first and can stay there).
+ */
+export async function fitAttributeHeads(
+  graph: Graph,
+  weights: Weights,
+  images: readonly RgbImage[],
+  teacher: readonly ArrayLike<number>[],
+  options: { backend: string; ridge?: number; layout: { age: number; gender: number; expression: number; length: number } },
+): Promise<Weights> {
+  if (images.length !== teacher.length || images.length === 0) throw new FaceOptionError('fitAttributeHeads', 'images', images.length, `expected as many images as teacher vectors (${teacher.length}), at least one`);
+  const { age, gender, expression, length } = options.layout;
+  const centredLog = (v: ArrayLike<number>, from: number, to: number) => {
+    const logs = Array.from({ length: to - from }, (_, k) => Math.log(Math.max(v[from + k]!, 1e-6)));
+    const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+    return logs.map((x) => x - mean);
+  };
+  const targets = teacher.map((v) => Float32Array.from([v[age]!, ...centredLog(v, gender, expression), ...centredLog(v, expression, length)]));
+  const { features, count, size } = await poolFeatures(graph, weights, images, options.backend, 'attribute_head');
+  const { kernel, bias } = ridgeHead(features, count, size, targets, options.ridge);
+  const out = new Map(weights);
+  for (const [node, from, width] of [['attribute_head/age', age, 1], ['attribute_head/gender', gender, expression - gender], ['attribute_head/expression', expression, length - expression]] as const) {
+    const expected = weights.get(`${node}/kernel`);
+    if (!expected || expected.shape[0] !== size || expected.shape[1] !== width) throw new FaceOptionError('fitAttributeHeads', `${node}/kernel`, expected?.shape, `expected [${size}, ${width}]`);
+    out.set(`${node}/kernel`, columns(kernel, from, width));
+    out.set(`${node}/bias`, { shape: [width], data: bias.data.slice(from, from + width) });
+  }
   return out;
 }
