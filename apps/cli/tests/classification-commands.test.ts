@@ -90,7 +90,7 @@ describe('mobilenet-kit train fashion-mnist', () => {
       files.push(path.join(dir, name));
       await writeImage(files.at(-1)!, { width: 28, height: 28, data });
     }
-    const classified = await runCli(['classify', path.join(out, 'model'), ...files, '--top-k', '2', '--json']);
+    const classified = await runCli(['classify', ...files, '--model', path.join(out, 'model'), '--top-k', '2', '--json']);
     expect(classified.stderr).toBe('');
     expect(classified.code).toBe(0);
     const predictions = JSON.parse(classified.stdout) as { image: string; predictions: { label: string; index: number; probability: number }[] }[];
@@ -99,9 +99,9 @@ describe('mobilenet-kit train fashion-mnist', () => {
       expect(p.predictions).toHaveLength(2);
       expect(p.predictions[0]!.probability).toBeGreaterThanOrEqual(p.predictions[1]!.probability);
     }
-    const text = await runCli(['classify', path.join(out, 'model'), files[0]!]);
+    const text = await runCli(['classify', files[0]!, '--model', path.join(out, 'model'), '--top-k', '3']);
     expect(text.stdout).toMatch(new RegExp(`^${files[0]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: [^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%, [^,]+ \\d+\\.\\d%$`, 'm'));
-    const missing = await runCli(['classify', path.join(out, 'model'), path.join(dir, 'nope.png')]);
+    const missing = await runCli(['classify', path.join(dir, 'nope.png'), '--model', path.join(out, 'model')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('nope.png');
   }, 600_000);

@@ -57,7 +57,7 @@ describe('--backend onnxruntime on the other inference commands', () => {
     for (let y = 2; y < 9; y++) for (let x = 1; x < 8; x++) pixels.fill(230, (y * 28 + x) * 3, (y * 28 + x) * 3 + 3);
     const image = path.join(dir, 'zero.png');
     await writeImage(image, { width: 28, height: 28, data: pixels });
-    const run = (backend: string) => runCli(['classify', path.join(out, 'model'), image, '--top-k', '10', '--backend', backend, '--json']);
+    const run = (backend: string) => runCli(['classify', image, '--model', path.join(out, 'model'), '--top-k', '10', '--backend', backend, '--json']);
     const [ort, wasm] = [await run('onnxruntime'), await run('wasm')];
     expect(ort.stderr).toBe('');
     expect(ort.code).toBe(EXIT_OK);

@@ -1,6 +1,6 @@
 export { DatasetError, ClassificationOptionError } from './errors';
 export { parseIdx, encodeIdx, IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IDX_UNSIGNED_BYTE, type IdxArray, type ParseIdxOptions } from './data/idx';
-export { checkDataset, remapClasses, selectSamples, takeSamples, type ImageDataset } from './data/dataset';
+export { checkDataset, folderNameOf, remapClasses, selectSamples, takeSamples, type ImageDataset } from './data/dataset';
 export {
   FASHION_MNIST_APT_COMMAND,
   FASHION_MNIST_CLASSES,

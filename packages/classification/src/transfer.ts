@@ -70,7 +70,7 @@ export function extractBackbone(graph: Graph, options: { resolution?: number; wh
   const nodes: AnyNode[] = graph.nodes
     .filter((n) => needed.has(n.name))
     .map((n) => (n.name === found.input ? ({ ...n, attrs: { ...n.attrs, shape: [null, resolution, resolution, 3] } } as AnyNode) : n));
-  const name = `${graph.name.replace(/_classifier$/, '')}_backbone_${resolution}`;
+  const name = `${graph.name.replace(/_classifier$/, '').replace(/_backbone_\d+$/, '')}_backbone_${resolution}`;
   const backbone: Graph = { name, nodes, outputs: [{ name: found.end.split('/').at(-1)!, node: found.end }] };
   analyzeGraph(backbone);
   return { graph: backbone, backbone: found };

@@ -1,39 +1,49 @@
-import { classify } from '@mobilenet-kit/classification';
-import { loadClassifier } from '@mobilenet-kit/classification/node';
-import { decodeImage } from '@mobilenet-kit/image';
-import { INFERENCE_BACKEND_FLAG, startDetectBackend } from '../detect-backends';
-import { defineCommand } from '../command';
-import { booleanFlag, numberFlag } from '../flags';
+import { whereClassifiersComeFrom, resolveModelDir } from '../classifier-model';
+import { defineCommand, type FlagSpec } from '../command';
+import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
+import { booleanFlag, numberFlag, pathFlag } from '../flags';
 import { formatPercent } from '../format/numbers';
 import { EXIT_OK } from '../io';
+import { UsageError } from '../usage-error';
+
+export const MODEL_DIR_FLAG: FlagSpec<string> = pathFlag('DIR', 'the classifier: a model folder (model.json and its shards) written by `mobilenet-kit train classifier`, `train fashion-mnist` or `import`');
 
 export const classifyCommand = defineCommand({
   name: 'classify',
   summary: 'classify image files with a trained classifier: the top-k labels and probabilities',
   description: [
-    'Loads a model folder written by `mobilenet-kit train`, decodes each image (PNG, JPEG, WebP, … through sharp),',
-    'preprocesses it as the model\'s metadata says (gray, padded or resized to the input, scaled to [-1, 1]) and',
-    'prints its most probable classes.',
+    'Loads the model folder given by --model (one that `mobilenet-kit import` wrote from a pretrained file, or that',
+    '`mobilenet-kit train classifier` trained on your folder), decodes each image (PNG, JPEG, WebP, … through sharp),',
+    "preprocesses it as the model's metadata says (gray, cropped, padded or resized to the input, scaled) and prints",
+    'its most probable classes. A training output folder works too (its model/ subfolder is used).',
   ].join('\n'),
-  positionals: [
-    { name: 'model', description: 'a model folder (model.json and its shards)' },
-    { name: 'images…', description: 'one or more image files', variadic: true },
-  ],
+  positionals: [{ name: 'images…', description: 'one or more image files', variadic: true, optional: true }],
   flags: {
-    'top-k': numberFlag({ valueName: 'K', description: 'classes per image', allowed: 'an integer ≥ 1', default: '3', integer: true, min: 1 }),
+    model: MODEL_DIR_FLAG,
+    'top-k': numberFlag({ valueName: 'K', description: 'classes per image', allowed: 'an integer ≥ 1', default: '5 (at most the classes)', integer: true, min: 1 }),
     backend: INFERENCE_BACKEND_FLAG,
     json: booleanFlag('print [{ image, predictions: [{ label, index, probability }] }] as JSON'),
   },
-  examples: ['mobilenet-kit classify run1/model shirt.png boot.jpg', 'mobilenet-kit classify run1/model shirt.png --top-k 5 --json'],
+  examples: ['mobilenet-kit classify cat.jpg --model imported', 'mobilenet-kit classify shirt.png boot.jpg --model run1/model --top-k 3 --json'],
   async run({ flags, positionals }, io) {
-    const [modelDir, ...files] = positionals as [string, ...string[]];
-    const backend = flags.backend ?? 'wasm';
-    await startDetectBackend(backend);
+    const files = [...positionals];
+    if (flags.model === undefined) {
+      const what = files.length ? `no --model for ${files.length === 1 ? files[0] : `${files.length} images`}` : 'no images and no --model';
+      throw new UsageError(`mobilenet-kit classify: ${what}: mobilenet-kit classify <images…> --model <dir>.\n${whereClassifiersComeFrom()}`, 'classify');
+    }
+    const modelDir = await resolveModelDir(flags.model, 'classify');
+    if (files.length === 0) throw new UsageError('mobilenet-kit classify: missing <images…>: mobilenet-kit classify <images…> --model <dir>', 'classify');
+    const [{ classify }, { loadClassifier }, { decodeImage }] = await Promise.all([
+      import('@mobilenet-kit/classification'),
+      import('@mobilenet-kit/classification/node'),
+      import('@mobilenet-kit/image'),
+    ]);
+    const { name: backend } = await startCommandBackend(flags.backend, io, { json: flags.json });
     const classifier = await loadClassifier(modelDir, { backend });
     try {
       const images = [];
       for (const file of files) images.push(await decodeImage(file));
-      const results = await classify(classifier, images, { topK: flags['top-k'] ?? 3 });
+      const results = await classify(classifier, images, { topK: flags['top-k'] ?? 5 });
       if (flags.json) {
         io.stdout.write(`${JSON.stringify(files.map((image, i) => ({ image, predictions: results[i] })), null, 2)}\n`);
         return EXIT_OK;

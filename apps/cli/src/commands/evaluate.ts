@@ -1,57 +1,71 @@
-import { evaluateClassifier, FASHION_MNIST_DEFAULT_DIR, FASHION_MNIST_HARD_CLASSES, takeSamples } from '@mobilenet-kit/classification';
-import { DatasetMissingError, loadClassifier, missingFashionMnistFiles, readFashionMnist } from '@mobilenet-kit/classification/node';
-import { BACKEND_FLAG, renderConfusion, renderReport, startBackend } from '../classification-support';
+import { stat } from 'node:fs/promises';
+import { FASHION_MNIST_DEFAULT_DIR } from '@mobilenet-kit/classification';
+import { resolveModelDir } from '../classifier-model';
 import { defineCommand } from '../command';
-import { booleanFlag, numberFlag } from '../flags';
+import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
+import { booleanFlag, numberFlag, pathFlag } from '../flags';
 import { formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
 
-const DATASETS = ['fashion-mnist'] as const;
+const FASHION_MNIST = 'fashion-mnist';
 
 export const evaluateCommand = defineCommand({
   name: 'evaluate',
   summary: 'score a trained classifier on a test set: accuracy, top-5, per-class precision and recall, confusion matrix',
   description: [
-    'Loads a model folder written by `mobilenet-kit train` (labels and preprocessing in its metadata), runs it on the',
-    'Fashion-MNIST test set (10,000 images) through the chosen backend and prints per-class precision and recall',
-    '(the fine-grained classes marked), accuracy, top-5 accuracy and the confusion matrix.',
+    'Loads a model folder (labels and preprocessing in its metadata) and runs it through the chosen backend on a test',
+    'set: fashion-mnist (its 10,000 test images) or a folder with one subfolder per class, named as the model\'s labels',
+    '(it may hold some of them; a "/" in a label is "_" in the folder name). Prints per-class precision and recall',
+    '(the fine-grained classes marked), accuracy, top-5 accuracy and the confusion matrix, or all of it as --json.',
   ].join('\n'),
   positionals: [
-    { name: 'model', description: 'a model folder (model.json and its shards)' },
-    { name: 'dataset', description: `the test set: ${DATASETS.join(', ')}` },
+    { name: 'model', description: 'a model folder (model.json and its shards), or a training output folder holding model/' },
+    { name: 'test set', description: `${FASHION_MNIST}, or a folder with one subfolder of images per class` },
   ],
   flags: {
-    backend: BACKEND_FLAG,
-    data: { type: 'string', valueName: 'DIR', description: 'folder with the Fashion-MNIST files', default: FASHION_MNIST_DEFAULT_DIR, parse: (raw) => (typeof raw === 'string' && raw ? raw : undefined) },
-    limit: numberFlag({ valueName: 'N', description: 'evaluate on the first N test images only', allowed: 'an integer ≥ 1', default: 'all', integer: true, min: 1 }),
-    json: booleanFlag('print { accuracy, top5, perClass, confusion } as JSON'),
+    backend: INFERENCE_BACKEND_FLAG,
+    data: pathFlag('DIR', 'folder with the Fashion-MNIST files', FASHION_MNIST_DEFAULT_DIR),
+    limit: numberFlag({ valueName: 'N', description: 'evaluate on the first N test images only (a folder: in listing order)', allowed: 'an integer ≥ 1', default: 'all', integer: true, min: 1 }),
+    json: booleanFlag('print { model, backend, dataset, count, accuracy, top5, perClass, confusion } as JSON'),
   },
-  examples: ['mobilenet-kit evaluate run1/model fashion-mnist', 'mobilenet-kit evaluate run1/model fashion-mnist --backend cpu --limit 1000 --json'],
+  examples: ['mobilenet-kit evaluate run1/model fashion-mnist', 'mobilenet-kit evaluate pets/model photos/test --json', 'mobilenet-kit evaluate run1/model fashion-mnist --backend cpu --limit 1000 --json'],
   async run({ flags, positionals }, io) {
-    const [modelDir, dataset] = positionals as [string, string];
-    if (!(DATASETS as readonly string[]).includes(dataset)) throw new UsageError(`mobilenet-kit evaluate: unknown dataset ${JSON.stringify(dataset)} (datasets: ${DATASETS.join(', ')})`, 'evaluate');
-    const dataDir = (flags.data as string | undefined) ?? FASHION_MNIST_DEFAULT_DIR;
-    const missing = await missingFashionMnistFiles(dataDir);
-    if (missing.includes('t10k-images-idx3-ubyte.gz') || missing.includes('t10k-labels-idx1-ubyte.gz')) {
-      io.stderr.write(`mobilenet-kit evaluate: ${new DatasetMissingError(dataDir, missing).message}\n`);
-      return EXIT_FAILURE;
+    const [modelArg, testSet] = positionals as [string, string];
+    const isFolder = testSet !== FASHION_MNIST && (await stat(testSet).then((s) => s.isDirectory(), () => false));
+    if (testSet !== FASHION_MNIST && !isFolder) {
+      throw new UsageError(`mobilenet-kit evaluate: test set ${JSON.stringify(testSet)} is neither ${FASHION_MNIST} nor a folder (one subfolder of images per class)`, 'evaluate');
     }
-    const backend = flags.backend ?? 'wasm';
-    await startBackend(backend);
-    const classifier = await loadClassifier(modelDir, { backend });
+    const modelDir = await resolveModelDir(modelArg, 'evaluate', '<model>');
+    const [classification, node, support] = await Promise.all([import('@mobilenet-kit/classification'), import('@mobilenet-kit/classification/node'), import('../classification-support')]);
+    const { evaluateClassifier, FASHION_MNIST_HARD_CLASSES, folderNameOf, remapClasses, takeSamples } = classification;
+    const dataDir = flags.data ?? FASHION_MNIST_DEFAULT_DIR;
+    if (!isFolder) {
+      const missing = await node.missingFashionMnistFiles(dataDir);
+      if (missing.includes('t10k-images-idx3-ubyte.gz') || missing.includes('t10k-labels-idx1-ubyte.gz')) {
+        io.stderr.write(`mobilenet-kit evaluate: ${new node.DatasetMissingError(dataDir, missing).message}\n`);
+        return EXIT_FAILURE;
+      }
+    }
+    const { name: backend } = await startCommandBackend(flags.backend, io, { json: flags.json });
+    const classifier = await node.loadClassifier(modelDir, { backend });
     try {
-      const full = await readFashionMnist('test', dataDir);
+      const full = isFolder
+        ? remapClasses(await node.readImageFolderFor(testSet, classifier.metadata.preprocessing), classifier.labels, testSet)
+        : await node.readFashionMnist('test', dataDir);
       const test = flags.limit !== undefined ? takeSamples(full, flags.limit) : full;
       const evaluation = await evaluateClassifier(classifier, test);
+      const dataset = isFolder ? testSet : FASHION_MNIST;
       if (flags.json) {
         const { accuracy, top5, perClass, count } = evaluation;
-        io.stdout.write(`${JSON.stringify({ model: modelDir, backend, count, accuracy, top5, perClass, confusion: Array.from(evaluation.confusion.counts) }, null, 2)}\n`);
+        io.stdout.write(`${JSON.stringify({ model: modelArg, backend, dataset, count, accuracy, top5, perClass, confusion: Array.from(evaluation.confusion.counts) }, null, 2)}\n`);
         return EXIT_OK;
       }
-      io.stdout.write(`${modelDir} on the Fashion-MNIST test set (${test.count} images), backend ${backend}\n\n`);
-      io.stdout.write(renderReport(evaluation, FASHION_MNIST_HARD_CLASSES));
-      io.stdout.write(`top-5 accuracy: ${formatPercent(100 * evaluation.top5, 2)}\n\nconfusion matrix:\n${renderConfusion(evaluation, classifier.labels)}\n`);
+      // Fashion-MNIST's fine-grained classes, also when a folder's classes are named after them.
+      const hard = classifier.labels.filter((l) => FASHION_MNIST_HARD_CLASSES.some((h) => h === l || folderNameOf(h) === l));
+      io.stdout.write(`${modelArg} on ${isFolder ? `the folder ${testSet}` : 'the Fashion-MNIST test set'} (${test.count} images), backend ${backend}\n\n`);
+      io.stdout.write(support.renderReport(evaluation, hard));
+      io.stdout.write(`top-5 accuracy: ${formatPercent(100 * evaluation.top5, 2)}\n\nconfusion matrix:\n${support.renderConfusion(evaluation, classifier.labels)}\n`);
       return EXIT_OK;
     } finally {
       classifier.dispose();

@@ -1,5 +1,4 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
+import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { MOBILENET_V1_VARIANTS, initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import {
@@ -9,34 +8,27 @@ import {
   FASHION_MNIST_APT_COMMAND,
   FASHION_MNIST_DEFAULT_DIR,
   FASHION_MNIST_HARD_CLASSES,
-  renderConfusionMatrix,
-  renderTrainingCurves,
   takeSamples,
 } from '@mobilenet-kit/classification';
 import { DatasetMissingError, missingFashionMnistFiles, readFashionMnist } from '@mobilenet-kit/classification/node';
-import { checkpointExists, createThreadWorkers, trainClassifier, type TrainConfig } from '@mobilenet-kit/classification/training';
+import { createThreadWorkers, trainClassifier, type TrainConfig } from '@mobilenet-kit/classification/training';
 import { graphCost } from '@mobilenet-kit/core';
-import { saveModel } from '@mobilenet-kit/core/node';
-import { writeImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BACKEND_FLAG, formatDuration, ProgressBar, renderReport, startBackend } from '../classification-support';
+import { BACKEND_FLAG, formatDuration, renderReport } from '../classification-support';
+import { startCommandBackend } from '../detect-backends';
+import { prepareCheckpointDir, trainingProgress, workerSetupModule, writeTrainingRun } from '../classifier-training';
 import { defineCommand } from '../command';
 import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatCount, formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
+import { trainClassifierCommand } from './train-classifier';
 import { trainFaceAttributesCommand } from './train-face-attributes';
 import { trainFaceDistillCommand } from './train-face-distill';
 import { trainFacesCommand } from './train-faces';
 
 const DATASETS = ['fashion-mnist'] as const;
-
-/** The built setup module of the training worker threads, beside this bundle (dist/bin.js or dist/index.cjs). */
-function workerSetupModule(): URL {
-  const here = typeof __filename === 'string' ? pathToFileURL(__filename) : new URL(import.meta.url);
-  return new URL(here.pathname.endsWith('.cjs') ? './training-worker-setup.cjs' : './training-worker-setup.js', here);
-}
 
 export const trainCommand = defineCommand({
   name: 'train',
@@ -49,7 +41,7 @@ export const trainCommand = defineCommand({
     'atomically to <out>/checkpoint; --resume continues from it exactly. At the end: <out>/model (the model folder,',
     'labels in its metadata), <out>/report.json, <out>/curves.png (loss and accuracy) and <out>/confusion.png.',
     `Data: ${FASHION_MNIST_DEFAULT_DIR} (Debian: ${FASHION_MNIST_APT_COMMAND}) or --data.`,
-    'Face embeddings: mobilenet-kit train face-distill and train faces (see their --help).',
+    'Your own images, one folder per class: mobilenet-kit train classifier. Face embeddings: train face-distill and train faces (see their --help).',
   ].join('\n'),
   positionals: [{ name: 'dataset', description: `the dataset: ${DATASETS.join(', ')}` }],
   flags: {
@@ -83,7 +75,7 @@ export const trainCommand = defineCommand({
     }),
     force: booleanFlag('start over: replace a checkpoint left in <out> instead of refusing'),
   },
-  subcommands: [trainFaceDistillCommand, trainFaceAttributesCommand, trainFacesCommand],
+  subcommands: [trainClassifierCommand, trainFaceDistillCommand, trainFaceAttributesCommand, trainFacesCommand],
   examples: ['mobilenet-kit train fashion-mnist --alpha 0.5 --epochs 10 --out run1', 'mobilenet-kit train fashion-mnist --out run1 --resume', 'mobilenet-kit train fashion-mnist --limit 3000 --epochs 3 --out quick'],
   async run({ flags, positionals }, io) {
     const dataset = positionals[0]!;
@@ -95,17 +87,9 @@ export const trainCommand = defineCommand({
       return EXIT_FAILURE;
     }
     const out = path.resolve(flags.out ?? './fashion-mnist-run');
-    const checkpointDir = path.join(out, 'checkpoint');
-    if (flags.resume && flags.force) throw new UsageError('mobilenet-kit train: --resume and --force contradict each other (continue, or start over)', 'train');
-    const hasCheckpoint = await checkpointExists(checkpointDir);
-    if (flags.resume && !hasCheckpoint) io.stdout.write(`no checkpoint in ${checkpointDir}: --resume starts a new run\n`);
-    if (hasCheckpoint && !flags.resume) {
-      if (!flags.force) throw new UsageError(`mobilenet-kit train: ${checkpointDir} holds a checkpoint; pass --resume to continue it, --force to start over, or choose another --out`, 'train');
-      await rm(checkpointDir, { recursive: true, force: true });
-    }
+    const checkpointDir = await prepareCheckpointDir(out, flags, 'train', io);
     const started = performance.now();
-    const backendName = flags.backend ?? 'wasm';
-    await startBackend(backendName);
+    const { name: backendName } = await startCommandBackend(flags.backend, io, { training: true });
 
     const fullTrain = await readFashionMnist('train', dataDir);
     const train = flags.limit !== undefined ? takeSamples(fullTrain, flags.limit) : fullTrain;
@@ -137,7 +121,12 @@ export const trainCommand = defineCommand({
     };
     const threads = flags.threads ?? 1;
     const workers = threads > 1 ? createThreadWorkers({ threads: threads - 1, setupModule: workerSetupModule() }) : undefined;
-    const bar = new ProgressBar(io.stderr as { write(s: string): unknown; isTTY?: boolean });
+    const progress = trainingProgress(io, {
+      graphName: head.graph.name,
+      data: (fraction) => `${train.count} Fashion-MNIST images (${formatPercent(100 * fraction, 0)} held out for validation)`,
+      threads,
+      backend: backendName,
+    });
     const result = await trainClassifier({
       graph: head.graph,
       weights: initializeWeights(head.graph, { seed }),
@@ -150,20 +139,9 @@ export const trainCommand = defineCommand({
       workers,
       checkpointDir,
       resume: flags.resume === true,
-      onStart: ({ startEpoch, config: c, resumed }) => {
-        const what = resumed ? `resuming after epoch ${startEpoch} of ${c.epochs}` : `${c.epochs} epoch${c.epochs === 1 ? "" : "s"}`;
-        const parallel = c.shards > 1 ? ` in ${c.shards} shards on ${Math.min(c.shards, threads)} thread${Math.min(c.shards, threads) === 1 ? '' : 's'}` : '';
-        io.stdout.write(`training ${head.graph.name} on ${train.count} Fashion-MNIST images (${formatPercent(100 * c.validationFraction, 0)} held out for validation), ${what}, batch ${c.batchSize}${parallel}, backend ${backendName}\n`);
-      },
-      onBatch: (p) => bar.update(p),
-      onEpoch: (e) => {
-        bar.clear();
-        io.stdout.write(
-          `epoch ${e.epoch}: loss ${e.loss.toFixed(4)}  acc ${formatPercent(100 * e.accuracy, 2)}  val loss ${e.valLoss.toFixed(4)}  val acc ${formatPercent(100 * e.valAccuracy, 2)}  lr ${e.learningRate.toPrecision(3)}  ${e.samplesPerSecond.toFixed(0)} img/s  ${formatDuration(e.seconds)}\n`,
-        );
-      },
+      ...progress,
     });
-    bar.clear();
+    progress.done();
 
     const classifier = await createClassifier(result.graph, result.weights, result.metadata, { backend: backendName });
     const evaluation = await evaluateClassifier(classifier, test).finally(() => classifier.dispose());
@@ -189,15 +167,11 @@ export const trainCommand = defineCommand({
       wallSeconds: seconds,
     };
     await mkdir(out, { recursive: true });
-    await saveModel(path.join(out, 'model'), result.graph, result.weights, {
-      metadata: { ...result.metadata, training: { dataset: 'fashion-mnist', testAccuracy: evaluation.accuracy, epochs: result.history.length, config: result.config } },
+    await writeTrainingRun(out, result, {
+      training: { dataset: 'fashion-mnist', testAccuracy: evaluation.accuracy, epochs: result.history.length, config: result.config },
+      report,
+      confusion: evaluation.confusion,
     });
-    // Atomic like the rest: a temporary file renamed over the old report.
-    const reportFile = path.join(out, 'report.json');
-    await writeFile(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(report, null, 1)}\n`);
-    await rename(`${reportFile}.${process.pid}.tmp`, reportFile);
-    await writeImage(path.join(out, 'curves.png'), renderTrainingCurves(result.history));
-    await writeImage(path.join(out, 'confusion.png'), renderConfusionMatrix(evaluation.confusion, result.metadata.labels));
 
     io.stdout.write(`\ntest set (${test.count} images):\n${renderReport(evaluation, FASHION_MNIST_HARD_CLASSES)}`);
     io.stdout.write(`top-5 accuracy: ${formatPercent(100 * evaluation.top5, 2)}\n`);

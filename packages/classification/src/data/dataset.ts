@@ -49,14 +49,23 @@ export function checkDataset(dataset: ImageDataset, what = 'dataset'): void {
   }
 }
 
+/** A label as a folder name can hold it: `/`, `\\` and `:` become `_` (Fashion-MNIST's "T-shirt/top" is the folder T-shirt_top). */
+export function folderNameOf(label: string): string {
+  return label.replace(/[/\\:]/g, '_');
+}
+
 /**
  * The dataset with its class indices renumbered to `labels` (a model's
  * labels) by class name: a dataset may hold some of the model's classes, in
- * any order, but no class the model does not know. `where` names the dataset
- * in errors.
+ * any order, but no class the model does not know. A class named as a
+ * folder can hold a label (folderNameOf) matches that label. `where` names
+ * the dataset in errors.
  */
 export function remapClasses(dataset: ImageDataset, labels: readonly string[], where = 'dataset'): ImageDataset {
   const index = new Map(labels.map((l, i) => [l, i]));
+  labels.forEach((l, i) => {
+    if (!index.has(folderNameOf(l))) index.set(folderNameOf(l), i);
+  });
   const unknown = dataset.classNames.filter((c) => !index.has(c));
   if (unknown.length > 0) {
     throw new RangeError(`${where}: class${unknown.length === 1 ? '' : 'es'} ${unknown.map((c) => JSON.stringify(c)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not among the model's labels (${labels.join(', ')})`);

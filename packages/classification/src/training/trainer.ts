@@ -85,6 +85,8 @@ export interface TrainResult {
   readonly config: TrainConfig;
   readonly history: readonly EpochResult[];
   readonly startEpoch: number;
+  /** Indices into `train` of the images held out for validation (config.validationFraction); empty with a separate validation set. */
+  readonly heldOut: Int32Array;
 }
 
 /** Float32 canvases of a set of samples (gray or RGB as the model's preprocessing says), `resolution²·channels` bytes each. */
@@ -395,7 +397,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       }
       await options.onEpoch?.(result);
     }
-    return { graph, weights: replica.collectWeights(), metadata, config, history, startEpoch };
+    return { graph, weights: replica.collectWeights(), metadata, config, history, startEpoch, heldOut: options.validation ? new Int32Array(0) : split.validation };
   } finally {
     optimizer.dispose();
     replica.dispose();
