@@ -27,5 +27,5 @@ export {
 export { mobilenetV1, mobilenetV1GraphName, mobilenetV1Layers } from './mobilenet-v1';
 export { BackboneOptionError, ParamNameError, formatValue } from './errors';
 export { kerasName, tfSlimName } from './naming';
-export { computeFans, glorotUniformLimit, initializeParam, initializeWeights, type InitializeWeightsOptions } from './initializers';
+export { computeFans, glorotUniformLimit, heUniformLimit, initializeParam, initializeWeights, type InitializeWeightsOptions } from './initializers';
 export { deriveSeed, hashString, mix32, mulberry32 } from '@mobilenet-kit/core';

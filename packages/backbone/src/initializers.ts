@@ -23,19 +23,38 @@ export function glorotUniformLimit(shape: readonly number[]): number {
   return Math.sqrt(6 / (fanIn + fanOut));
 }
 
+/**
+ * He (Kaiming) uniform bound for a layer followed by ReLU (He et al. 2015): U(-limit, limit),
+ * limit = sqrt(6 / fan_in), variance 2 / fan_in. A depthwise kernel `[kh, kw, C, m]` mixes no
+ * channels, so its fan_in is kh·kw (each output channel sees one input channel), not kh·kw·C as
+ * Keras's compute_fans counts it.
+ */
+export function heUniformLimit(shape: readonly number[], depthwise = false): number {
+  const fanIn = depthwise && shape.length === 4 ? shape[0]! * shape[1]! : computeFans(shape).fanIn;
+  return Math.sqrt(6 / fanIn);
+}
+
 export interface InitializeWeightsOptions {
   /** Any safe integer; the same seed gives the same weights. Default 0. */
   seed?: number;
+  /**
+   * Kernel initialization. 'glorot' (default): Keras's glorot_uniform. 'he': He uniform with a
+   * depthwise filter's fan_in = kh·kw, which keeps the features' scale through MobileNet's 27
+   * ReLU layers when batch norm runs on its initial statistics (mean 0, variance 1); Glorot
+   * shrinks them by about √C per depthwise layer, so a from-scratch network with frozen BN sees
+   * almost nothing of its input.
+   */
+  scheme?: 'glorot' | 'he';
 }
 
 const BN_INITIAL_VALUES: Readonly<Record<string, number>> = { gamma: 1, beta: 0, moving_mean: 0, moving_variance: 1 };
 
 /** The initial tensor of one parameter, drawn from its own stream (seed, parameter name). */
-export function initializeParam(spec: ParamSpec, seed = 0): WeightTensor {
+export function initializeParam(spec: ParamSpec, seed = 0, scheme: 'glorot' | 'he' = 'glorot'): WeightTensor {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   const data = new Float32Array(size);
   if (spec.role === 'kernel') {
-    const limit = glorotUniformLimit(spec.shape);
+    const limit = scheme === 'he' ? heUniformLimit(spec.shape, spec.name.endsWith('/depthwise_kernel')) : glorotUniformLimit(spec.shape);
     const next = mulberry32(deriveSeed(seed, spec.name));
     for (let i = 0; i < size; i++) data[i] = (2 * next() - 1) * limit;
   } else if (spec.role === 'bn') {
@@ -67,7 +86,9 @@ export function initializeWeights(graph: Graph, options: InitializeWeightsOption
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
     throw new BackboneOptionError('seed', seed, 'the seed must be a safe integer', 'initializeWeights');
   }
+  const scheme = options.scheme ?? 'glorot';
+  if (scheme !== 'glorot' && scheme !== 'he') throw new BackboneOptionError('scheme', scheme, "'glorot' or 'he'", 'initializeWeights');
   const weights = new Map<string, WeightTensor>();
-  for (const spec of paramSpecs(graph, analyzeGraph(graph))) weights.set(spec.name, initializeParam(spec, seed));
+  for (const spec of paramSpecs(graph, analyzeGraph(graph))) weights.set(spec.name, initializeParam(spec, seed, scheme));
   return weights;
 }

@@ -70,3 +70,4 @@ export {
 export { prCurvesSvg } from './evaluate/pr-curves-svg';
 export { checkBoxes, splitDataset, type DatasetImage, type DatasetProblems, type DetectionDataset } from './data/dataset';
 export { anchorsFor, detectorConfig, detectorOptions, type DetectorConfig, type DetectorConfigInput } from './detector-config';
+export { initializeDetectorWeights } from './initialize-detector';

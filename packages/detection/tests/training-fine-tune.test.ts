@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { initializeWeights, mobilenetV1, mulberry32 } from '@mobilenet-kit/backbone';
+import { mobilenetV1, mulberry32 } from '@mobilenet-kit/backbone';
 import { registerCpuBackend } from '@mobilenet-kit/backend-cpu';
 import { compile, type Graph, type Weights } from '@mobilenet-kit/core';
 import { loadModel, saveModel } from '@mobilenet-kit/core/node';
@@ -12,6 +12,7 @@ import { generateSsdAnchors, type SsdAnchorOptions } from '../src/anchors';
 import { decodeBoxes } from '../src/box-coder';
 import { nonMaxSuppression } from '../src/nms';
 import { ssdFeatureMapSizes, ssdHead } from '../src/ssd-head';
+import { initializeDetectorWeights } from '../src/initialize-detector';
 import { boxIou, type DetectionExample, fineTuneDetector, type StepProgress } from '../src/training';
 
 // A small SSD: MobileNet 0.25 at 128 px (the paper's smallest α and ρ), 2 classes,
@@ -39,29 +40,7 @@ function smallDetector(resolution = RESOLUTION): { graph: Graph; weights: Weight
       { bottleneck: 16, depth: 32 },
     ],
   });
-  return { graph, weights: heInitialized(graph, 7), anchors: generateSsdAnchors(ssdFeatureMapSizes(graph), ANCHORS) };
-}
-
-/**
- * Random weights whose features neither vanish nor explode through the 27
- * layers (BN is frozen at mean 0, variance 1): kernels uniform with variance
- * 2 / fan-in (He et al. 2015), where a depthwise filter's fan-in is kh·kw.
- * initializeWeights' Glorot bound counts a depthwise kernel's channels in
- * its fan-in and shrinks the features by about √C per depthwise layer.
- */
-function heInitialized(graph: Graph, seed: number): Weights {
-  const weights = new Map(initializeWeights(graph, { seed }));
-  const random = mulberry32(seed);
-  for (const node of graph.nodes) {
-    const kernel = weights.get(`${node.name}/${node.op === 'depthwiseConv2d' ? 'depthwise_kernel' : 'kernel'}`);
-    if (!kernel) continue;
-    const [kh, kw, cin] = kernel.shape as number[];
-    const fanIn = node.op === 'depthwiseConv2d' ? kh! * kw! : kernel.shape.length === 4 ? kh! * kw! * cin! : kernel.shape[0]!;
-    // Box and class predictors start small, as TF-OD's (truncated normal, stddev 0.03 in ssd_mobilenet_v1 configs).
-    const limit = node.name.includes('box_predictor') ? Math.sqrt(3) * 0.03 : Math.sqrt(3) * Math.sqrt(2 / fanIn);
-    for (let i = 0; i < kernel.data.length; i++) kernel.data[i] = (2 * random() - 1) * limit;
-  }
-  return weights;
+  return { graph, weights: initializeDetectorWeights(graph, { seed: 7 }), anchors: generateSsdAnchors(ssdFeatureMapSizes(graph), ANCHORS) };
 }
 
 /** Class 1: a red rectangle, class 2: a blue one, on dark noise; pixels in [-1, 1] as the network expects. */
