@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -12,5 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default', ['json', { outputFile: '.vitest-results/results.json' }]],
     pool: 'forks',
+    // Drops tfjs's "install our node backend" banner from the test log (see the file).
+    setupFiles: [fileURLToPath(new URL('./vitest-setup.ts', import.meta.url))],
   },
 });

@@ -2,7 +2,14 @@ import { createTfjsBackend } from '@mobilenet-kit/backend-tfjs';
 import { type Backend, registerBackend } from '@mobilenet-kit/core';
 import * as tf from '@tensorflow/tfjs-core';
 // Registers tfjs's 'cpu' backend and its kernels with tfjs-core.
-import '@tensorflow/tfjs-backend-cpu';
+import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+
+// tfjs-backend-cpu prints "Hi, looks like you are running TensorFlow.js in Node.js. To speed things up
+// dramatically, install our node backend" on its first tensor in Node. Our users did not ask for it and
+// cannot follow it (tfjs-node does not install here; wasm and onnxruntime are the fast paths): the backend
+// sets `firstUse` in its constructor and warns when it is true, so a prototype accessor that always reads
+// false silences that one message and nothing else (tfjs's other warnings stay).
+Object.defineProperty(MathBackendCPU.prototype, 'firstUse', { configurable: true, get: () => false, set: () => undefined });
 
 export interface CpuBackendOptions {
   /**
