@@ -19,9 +19,9 @@ export function parsePrinted(text: string): PrintedNumber {
 
 /** How far a recomputed figure may be from the printed one. */
 export type Tolerance =
-  /** A share of the printed figure, e.g. 0.5% (issue 2's bound for mult-adds). */
+  /** A share of the printed figure, e.g. 0.5% (the bound for mult-adds). */
   | { readonly kind: 'percent'; readonly percent: number; readonly source: string }
-  /** Percentage points, for shares (issue 2: Table 2 within 0.01 points). */
+  /** Percentage points, for shares (Table 2 within 0.01 points). */
   | { readonly kind: 'points'; readonly points: number; readonly source: string }
   /** Half a unit of the last printed digit: what rounding to the printed precision allows ('4.2M' → ±0.05M). */
   | { readonly kind: 'printedPrecision' };
