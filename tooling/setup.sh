@@ -54,7 +54,9 @@ fi
 
 log "pnpm install --frozen-lockfile"
 # confirmModulesPurge=false: never ask (there may be no terminal) before recreating node_modules.
-pnpm install --frozen-lockfile --config.confirmModulesPurge=false </dev/null
+# --reporter=silent: pnpm prints only fatal errors (this script logs its own steps); dependencies' build
+# scripts are declared in pnpm-workspace.yaml (onlyBuiltDependencies / ignoredBuiltDependencies).
+pnpm install --frozen-lockfile --reporter=silent --config.confirmModulesPurge=false </dev/null
 
 log "test photographs (skimage astronaut.png, chelsea.png from the Debian package)"
 bash tooling/fixtures/fetch-skimage.sh </dev/null
@@ -62,6 +64,7 @@ log "face photos (face-api demo, skimage, opencv-doc; the face distillation's da
 bash tooling/fixtures/fetch-face-photos.sh </dev/null
 
 log "pnpm build"
-pnpm build </dev/null
+# Only failing packages' logs: a build that works needs no page of tsup output.
+pnpm exec turbo run build --output-logs=errors-only </dev/null
 
 log "done: run 'pnpm test' (or 'pnpm demo')"

@@ -6,21 +6,22 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 // These run the built command as a user would; `pnpm --filter @mobilenet-kit/cli build` first (turbo's test task does).
 const packageDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const bin = path.join(packageDir, 'dist', 'bin.js');
+const bin = path.join(packageDir, 'bin', 'mobilenet-kit.js');
+const built = path.join(packageDir, 'dist', 'bin.js');
 
 function runBin(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: packageDir, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('dist/bin.js', () => {
+describe('bin/mobilenet-kit.js (the launcher of dist/bin.js)', () => {
   beforeAll(() => {
-    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`pnpm --filter @mobilenet-kit/cli build\` first`);
+    if (!existsSync(built)) throw new Error(`${built} is missing: run \`pnpm --filter @mobilenet-kit/cli build\` first`);
   });
 
   it('is an executable ESM script with a node shebang, named by package.json "bin"', () => {
     const pkg = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { bin: Record<string, string>; type: string };
-    expect(pkg.bin).toEqual({ 'mobilenet-kit': './dist/bin.js' });
+    expect(pkg.bin).toEqual({ 'mobilenet-kit': './bin/mobilenet-kit.js' });
     expect(pkg.type).toBe('module');
     expect(readFileSync(bin, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
     expect(() => accessSync(bin, constants.X_OK)).not.toThrow();
