@@ -8,6 +8,6 @@ export type { PreprocessOptions, PreprocessResult } from './preprocess';
 export type { Normalization } from './normalize';
 export { RESIZE_MODES, clipBox } from './transform';
 export type { BoxUnits, ImageTransform, ResizeMode } from './transform';
-export { drawDetections } from './draw';
-export type { Detection, DrawOptions, Rgb } from './draw';
+export { defaultFontScale, drawDetections, layoutLabels } from './draw';
+export type { Detection, DrawOptions, LabelLayout, LabelRect, PlacedLabel, Rgb } from './draw';
 export { encodePng, writeImage } from './encode';
