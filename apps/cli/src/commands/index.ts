@@ -15,6 +15,11 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'detect', summary: 'find faces in photos with the pretrained SSD MobileNetV1 face detector; boxes drawn to PNG', load: async () => (await import('./detect')).detectCommand },
   { name: 'train', summary: 'train a MobileNet v1 classifier on Fashion-MNIST, with checkpoints and --resume', load: async () => (await import('./train')).trainCommand },
   {
+    name: 'train classifier',
+    summary: 'train a MobileNet v1 classifier on a folder of images (one subfolder per class), from random or pretrained weights',
+    load: async () => (await import('./train-classifier')).trainClassifierCommand,
+  },
+  {
     name: 'train face-distill',
     summary: "distill face-api's recognition net (the teacher) into a MobileNet student, with checkpoints and --resume",
     load: async () => (await import('./train-face-distill')).trainFaceDistillCommand,
