@@ -71,3 +71,4 @@ export { prCurvesSvg } from './evaluate/pr-curves-svg';
 export { checkBoxes, splitDataset, type DatasetImage, type DatasetProblems, type DetectionDataset } from './data/dataset';
 export { anchorsFor, detectorConfig, detectorOptions, type DetectorConfig, type DetectorConfigInput } from './detector-config';
 export { initializeDetectorWeights } from './initialize-detector';
+export { augmentSsd, type AugmentedImage, type SsdAugmentOptions } from './data/augment';

@@ -20,3 +20,4 @@ export {
 export { findTrainingOutputs, type DetectorOutputNames, type TrainingOutputs } from './detector-outputs';
 export { readLayersWeights } from './layers-weights';
 export type { AnchorsInput } from './anchors-input';
+export { DETECTOR_RMSPROP, epochExamples, trainDetector, type TrainDetectorEpoch, type TrainDetectorOptions, type TrainDetectorState, type TrainingImage } from './train-detector';
