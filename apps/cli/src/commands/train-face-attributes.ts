@@ -218,6 +218,14 @@ export const trainFaceAttributesCommand = defineCommand({
       try {
         const answers = await predictor.predict(heldOutImages);
         const agreement = attributeAgreement(answers.map(attributeVector), labelled.heldOutViews.map((v) => v.teacher));
+        // By source of the held-out face: scikit-image's 25×25 gray lfw patches vs real photos.
+        const sourceOf = (i: number) => (labelled!.faces[labelled!.heldOutViews[i]!.face]!.photo.startsWith('lfw/') ? 'lfw' : 'photos');
+        const bySource = Object.fromEntries(
+          ['photos', 'lfw'].flatMap((source) => {
+            const idx = answers.map((_, i) => i).filter((i) => sourceOf(i) === source);
+            return idx.length === 0 ? [] : [[source, attributeAgreement(idx.map((i) => attributeVector(answers[i]!)), idx.map((i) => labelled!.heldOutViews[i]!.teacher))]];
+          }),
+        ) as Record<string, AttributeAgreement>;
         const sample = labelled.faces[labelled.heldOut[0]!]!.crop;
         const latency = { teachers: await medianEmbedMs(teacher, sample), student: await medianEmbedMs(attributeTeacherEmbedder(predictor), sample) };
         const teacherCost = [faceApiAgeGenderGraph(), faceApiExpressionGraph()].map((g) => graphCost(g).totals);
@@ -237,9 +245,9 @@ export const trainFaceAttributesCommand = defineCommand({
         const seconds = (performance.now() - started) / 1000;
         await writeFileAtomic(
           path.join(out, 'report.json'),
-          `${JSON.stringify({ model: result.graph.name, alpha, resolution, loss, backend, data: { stats: labelled.stats, trainFaces: labelled.train.length, heldOutFaces: labelled.heldOut.length, trainViews: labelled.trainViews.length, heldOutViews: labelled.heldOutViews.length }, agreement, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
+          `${JSON.stringify({ model: result.graph.name, alpha, resolution, loss, backend, data: { stats: labelled.stats, trainFaces: labelled.train.length, heldOutFaces: labelled.heldOut.length, trainViews: labelled.trainViews.length, heldOutViews: labelled.heldOutViews.length }, agreement, agreementBySource: bySource, latency, cost, config: result.config, history: result.history, wallSeconds: seconds }, null, 1)}\n`,
         );
-        io.stdout.write(`\nheld-out faces: ${labelled.heldOut.length}, augmented views: ${agreement.faces}\n`);
+        io.stdout.write(`\nheld-out faces: ${labelled.heldOut.length}, augmented views: ${agreement.faces}; by source: ${Object.entries(bySource).map(([k, a]) => `${k} (${a.faces} views) ${describe(a)}`).join('; ')}\n`);
         io.stdout.write(`${renderTable([{ header: '' }, { header: 'teachers (2 nets)', align: 'right' }, { header: `student ${alpha}-${resolution}`, align: 'right' }], rows)}\n`);
         io.stdout.write(`wrote ${path.join(out, 'model')} and report.json in ${formatDuration(seconds)}\n`);
       } finally {
