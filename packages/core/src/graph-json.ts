@@ -1,3 +1,4 @@
+import { JsonInputError, parseJsonBounded } from './input/bounded-json';
 import { GraphError } from './errors';
 import { analyzeGraph } from './graph';
 import { isOpName, OP_NAMES } from './ops';
@@ -181,10 +182,11 @@ export function jsonSyntaxErrorPlace(text: string): string {
 export function graphFromJSON(text: string): Graph {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonBounded(text);
   } catch (e) {
+    if (e instanceof JsonInputError && e.problem !== 'syntax') throw new GraphError(`graph JSON: ${e.message}`);
     const place = jsonSyntaxErrorPlace(text);
-    throw new GraphError(`graph JSON: not valid JSON${place ? ` ${place}` : ''}: ${(e as Error).message}`);
+    throw new GraphError(`graph JSON: not valid JSON${place ? ` ${place}` : ''}: ${(e as Error).message.replace(/^not valid JSON: /, '')}`);
   }
   return graphFromJSONObject(json);
 }

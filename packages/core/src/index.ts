@@ -23,3 +23,4 @@ export type { PassResult } from './passes/rewrite';
 export type { Backend, BackendInfo, CompiledModel, CompileOptions, HostTensor, TensorLike, TensorSpec } from './backend';
 export { registerBackend, unregisterBackend, getBackend, listBackends, compile } from './registry';
 export * from './model-format';
+export * from './input';

@@ -22,7 +22,7 @@ describe('encodeModel / decodeModel round trip', () => {
     bias[4] = 1e-45; // the smallest float32 subnormal
     const { modelJson, shards } = encodeModel(graph, weights, { metadata: { labels: ['a', 'b', 'c', 'd', 'e'] } });
     const reader = memoryShardReader(shardMap(shards));
-    const decoded = await decodeModel(JSON.stringify(modelJson), reader.read);
+    const decoded = await decodeModel(JSON.stringify(modelJson), reader.read, { allowNonFinite: true });
     expect(decoded.graph).toEqual(graph);
     expect(decoded.metadata).toEqual({ labels: ['a', 'b', 'c', 'd', 'e'] });
     expect([...decoded.weights.keys()]).toEqual(paramSpecs(graph).map((p) => p.name));
@@ -244,7 +244,7 @@ describe('reading a tfjs-written weights manifest', () => {
   it('decodes uint8, uint16, float16 (subnormal, max, infinity), int32 and float32 entries to the expected values', async () => {
     const { graph, modelJson, shards } = tfjsStyleModel();
     const reader = memoryShardReader(shards);
-    const { weights } = await decodeModel(JSON.stringify(modelJson), reader.read);
+    const { weights } = await decodeModel(JSON.stringify(modelJson), reader.read, { allowNonFinite: true });
     expect(reader.calls).toEqual(['group1-shard1of2.bin', 'group1-shard2of2.bin', 'weights/group2.bin']);
     expect([...weights.keys()]).toEqual(paramSpecs(graph).map((p) => p.name));
     expect([...weights.get('conv1/kernel')!.data]).toEqual(Array.from({ length: 108 }, (_, i) => i * 0.5 - 1));
@@ -275,6 +275,7 @@ describe('reading a tfjs-written weights manifest', () => {
     const { weights } = await decodeModel(
       modelJson,
       memoryShardReader(new Map([['group1-shard1of2.bin', rebuilt.subarray(0, 60)], ['group1-shard2of2.bin', rebuilt.subarray(60)], ['weights/group2.bin', shards.get('weights/group2.bin')!]])).read,
+      { allowNonFinite: true },
     );
     expect([...weights.get('conv1_bn/moving_mean')!.data]).toEqual([0, 0, 2, 3]);
     expect([...weights.get('conv1_bn/moving_variance')!.data]).toEqual([0, 1, 65535, 1000].map((q) => Math.fround(q * 0.001 + 0.5)));
@@ -283,7 +284,7 @@ describe('reading a tfjs-written weights manifest', () => {
   it('decodeWeightsManifest reads a bare manifest without a graph, in manifest order, with the same checks', async () => {
     const { modelJson, shards } = tfjsStyleModel();
     const reader = memoryShardReader(shards);
-    const weights = await decodeWeightsManifest(modelJson.weightsManifest, reader.read, { file: 'tiny-weights_manifest.json' });
+    const weights = await decodeWeightsManifest(modelJson.weightsManifest, reader.read, { file: 'tiny-weights_manifest.json', allowNonFinite: true });
     expect([...weights.keys()]).toEqual([
       'conv1/kernel',
       'conv1_bn/gamma',
@@ -319,7 +320,7 @@ describe('reading a tfjs-written weights manifest', () => {
     };
     await expect(decodeModel(modelJson, read)).rejects.toThrow(/is a URL; only paths inside the model folder are allowed/);
     expect(calls).toEqual([]);
-    const { weights } = await decodeModel(modelJson, read, { allowUrls: true });
+    const { weights } = await decodeModel(modelJson, read, { allowUrls: true, allowNonFinite: true });
     expect(calls).toContain('https://models.example/group2.bin');
     expect([...weights.get('conv_dw_1/bias')!.data]).toEqual([0.5, 0.25, -0.125, 8]);
   });

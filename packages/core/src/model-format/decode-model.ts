@@ -51,7 +51,7 @@ async function readGroupShards(groups: readonly GroupPlan[], readShard: ReadShar
 export async function decodeModel(modelJson: unknown, readShard: ReadShard, options: DecodeModelOptions = {}): Promise<DecodedModel> {
   const plan = planModel(modelJson, options);
   const shards = await readGroupShards(plan.groups, readShard);
-  return { graph: plan.graph, weights: decodeShards(plan.groups, shards, plan.params.map((p) => p.name)), metadata: plan.metadata };
+  return { graph: plan.graph, weights: decodeShards(plan.groups, shards, plan.params.map((p) => p.name), options), metadata: plan.metadata };
 }
 
 /**
@@ -64,5 +64,5 @@ export async function decodeModel(modelJson: unknown, readShard: ReadShard, opti
 export async function decodeWeightsManifest(manifest: unknown, readShard: ReadShard, options: DecodeModelOptions = {}): Promise<Weights> {
   const plan = planWeightsManifest(manifest, { ...options, file: options.file ?? 'weights manifest' });
   const shards = await readGroupShards(plan.groups, readShard);
-  return decodeShards(plan.groups, shards);
+  return decodeShards(plan.groups, shards, undefined, options);
 }

@@ -12,6 +12,7 @@ import {
   type QuantizationDtype,
 } from './model-json';
 import { shardPathProblem } from './shard-paths';
+import { JsonInputError, checkValueDepth, parseJsonBounded, type JsonLimits } from '../input/bounded-json';
 
 /** Where one manifest entry's bytes lie and how they decode. */
 export interface WeightPlan {
@@ -58,6 +59,15 @@ export interface ModelPlanOptions {
   readonly maxBytes?: number;
   /** How model.json is named in errors (default "model.json"). */
   readonly file?: string;
+  /**
+   * Keep NaN and ±Infinity weights (bit-exact round trips, tests). By default
+   * a non-finite value is an error naming the weight and the first bad index.
+   */
+  readonly allowNonFinite?: boolean;
+  /** Upper bound on model.json's size in bytes (default 64 MiB, DEFAULT_MAX_JSON_BYTES). */
+  readonly maxJsonBytes?: number;
+  /** Upper bound on model.json's nesting depth (default 256, DEFAULT_MAX_JSON_DEPTH). */
+  readonly maxJsonDepth?: number;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -68,13 +78,23 @@ const show = (v: unknown): string => {
 const QUANTIZATION_DTYPES: readonly QuantizationDtype[] = ['uint8', 'uint16', 'float16'];
 const MANIFEST_DTYPES: readonly ManifestDtype[] = ['float32', 'int32'];
 
-/** Parses model.json text, or passes an already parsed value through. */
-function parseDocument(json: unknown, file: string): unknown {
-  if (typeof json !== 'string') return json;
+/**
+ * Parses model.json text within the JSON limits (size, depth), or checks the
+ * depth of an already parsed value; a JsonInputError becomes a ModelFormatError naming the file.
+ */
+function parseDocument(json: unknown, file: string, limits: JsonLimits = {}): unknown {
+  const options = { maxBytes: limits.maxBytes, maxDepth: limits.maxDepth, sizeOption: 'maxJsonBytes', depthOption: 'maxJsonDepth' };
   try {
-    return JSON.parse(json);
+    if (typeof json === 'string' || json instanceof Uint8Array) return parseJsonBounded(json, options);
+    checkValueDepth(json, options);
+    return json;
   } catch (e) {
-    throw new ModelFormatError(`not valid JSON: ${(e as Error).message}`, { file });
+    if (e instanceof JsonInputError) {
+      const error = new ModelFormatError(e.message, { file });
+      (error as Error & { cause?: unknown }).cause = e;
+      throw error;
+    }
+    throw e;
   }
 }
 
@@ -118,6 +138,7 @@ export function planWeightsManifest(manifest: unknown, options: ModelPlanOptions
   const fail = (problem: string, weight?: string): never => {
     throw new ModelFormatError(problem, { file, weight });
   };
+  manifest = parseDocument(manifest, file, { maxBytes: options.maxJsonBytes, maxDepth: options.maxJsonDepth });
   if (!Array.isArray(manifest)) fail(`"weightsManifest" must be an array of groups, got ${show(manifest)}`);
 
   const seenPaths = new Set<string>();
@@ -206,7 +227,7 @@ export function planModel(json: unknown, options: ModelPlanOptions = {}): ModelP
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
     throw new ModelFormatError(`maxBytes must be a non-negative safe integer, got ${show(maxBytes)}`, { file });
   }
-  const doc = parseDocument(json, file);
+  const doc = parseDocument(json, file, { maxBytes: options.maxJsonBytes, maxDepth: options.maxJsonDepth });
   const fail = (problem: string, weight?: string): never => {
     throw new ModelFormatError(problem, { file, weight });
   };

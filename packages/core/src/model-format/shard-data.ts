@@ -1,7 +1,9 @@
 import { ModelFormatError } from '../errors';
 import type { WeightTensor } from '../types';
+import { describeIndex, firstNonFinite } from '../input/finite';
 import { float16Table } from './float16';
 import type { GroupPlan, WeightPlan } from './model-plan';
+import { MANIFEST_BYTES_PER_ELEMENT } from './model-json';
 
 /** True where typed arrays store numbers little-endian, the byte order of tfjs weight files. */
 export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
@@ -107,6 +109,7 @@ export function decodeShards(
   groups: readonly GroupPlan[],
   shards: readonly (readonly Uint8Array[])[],
   order?: readonly string[],
+  options: { readonly allowNonFinite?: boolean } = {},
 ): Map<string, WeightTensor> {
   const decoded = new Map<string, WeightTensor>();
   for (const group of groups) {
@@ -120,7 +123,22 @@ export function decodeShards(
     }
     for (const w of group.weights) {
       if (w.skip) continue;
-      decoded.set(w.name, { shape: [...w.shape], data: decodeTensor(w, tensorBytes(w, data, starts)) });
+      const values = decodeTensor(w, tensorBytes(w, data, starts));
+      const bad = options.allowNonFinite ? -1 : firstNonFinite(values);
+      if (bad >= 0) {
+        // Name the shard and the byte offset in it where the bad element is stored.
+        const size = w.quantization ? MANIFEST_BYTES_PER_ELEMENT[w.quantization.dtype] : 4;
+        const at = w.byteOffset + bad * size;
+        let s = 0;
+        while (s + 1 < starts.length && starts[s + 1]! <= at) s++;
+        const stored = w.quantization ? ` (${w.quantization.dtype}${w.quantization.dtype === 'float16' ? '' : `, scale ${w.quantization.scale}, min ${w.quantization.min}`})` : '';
+        throw new ModelFormatError(`value at ${describeIndex(bad, values[bad]!, w.shape)} is not finite${stored}; weights must be finite numbers`, {
+          file: group.paths[s],
+          weight: w.name,
+          offset: at - (starts[s] ?? 0),
+        });
+      }
+      decoded.set(w.name, { shape: [...w.shape], data: values });
     }
   }
   if (!order) return decoded;

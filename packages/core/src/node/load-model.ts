@@ -4,6 +4,7 @@ import type { DecodedModel } from '../model-format/decode-model';
 import { MODEL_JSON_FILE } from '../model-format/model-json';
 import { planModel } from '../model-format/model-plan';
 import { checkShardSizes, decodeShards } from '../model-format/shard-data';
+import { fileKind } from './file-kind';
 import { isFsError, type ModelFs, modelFs } from './model-fs';
 
 export interface LoadModelOptions {
@@ -11,6 +12,10 @@ export interface LoadModelOptions {
   readonly maxBytes?: number;
   /** Upper bound on the size of model.json (default 64 MiB). */
   readonly maxModelJsonBytes?: number;
+  /** Upper bound on model.json's nesting depth (default 256, DEFAULT_MAX_JSON_DEPTH). */
+  readonly maxJsonDepth?: number;
+  /** Keep NaN and ±Infinity weights instead of refusing them (default false). */
+  readonly allowNonFinite?: boolean;
   /** Replacement file operations (tests). */
   readonly fs?: Partial<ModelFs>;
 }
@@ -40,11 +45,13 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   let jsonBytes: Uint8Array;
   try {
     const stat = await fs.stat(jsonFile);
-    if (!stat.isFile()) throw new ModelFormatError('is not a file', { file: jsonFile });
+    if (!stat.isFile()) throw new ModelFormatError(`is not a regular file (${fileKind(stat)})`, { file: jsonFile });
     if (stat.size > maxJson) throw new ModelFormatError(`is ${stat.size} bytes, above the limit of ${maxJson} bytes (maxModelJsonBytes)`, { file: jsonFile });
     jsonBytes = await fs.readFile(jsonFile);
   } catch (e) {
     if (isFsError(e, 'ENOENT')) throw new ModelFormatError(`not found: "${root}" is not a model folder`, { file: jsonFile });
+    if (isFsError(e, 'EACCES') || isFsError(e, 'EPERM')) throw new ModelFormatError('permission denied', { file: jsonFile });
+    if (isFsError(e, 'ENOTDIR')) throw new ModelFormatError(`"${root}" is not a folder`, { file: jsonFile });
     throw wrap(e, jsonFile, 'cannot read');
   }
   if (jsonBytes.byteLength > maxJson) throw new ModelFormatError(`grew to ${jsonBytes.byteLength} bytes while being read, above ${maxJson}`, { file: jsonFile });
@@ -55,7 +62,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     throw new ModelFormatError('is not valid UTF-8 text', { file: jsonFile });
   }
 
-  const plan = planModel(text, { file: jsonFile, maxBytes: options.maxBytes, allowUrls: false });
+  const plan = planModel(text, { file: jsonFile, maxBytes: options.maxBytes, allowUrls: false, maxJsonBytes: maxJson, maxJsonDepth: options.maxJsonDepth });
   const shardFile = (p: string) => {
     const full = path.resolve(root, p);
     // planModel already refuses "..", absolute paths and URLs; this guards the join itself.
@@ -71,7 +78,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       const file = shardFile(p);
       try {
         const stat = await fs.stat(file);
-        if (!stat.isFile()) throw new ModelFormatError('is not a file', { file });
+        if (!stat.isFile()) throw new ModelFormatError(`is not a regular file (${fileKind(stat)})`, { file });
         sizes.push(stat.size);
       } catch (e) {
         if (isFsError(e, 'ENOENT')) throw new ModelFormatError(`shard listed in ${MODEL_JSON_FILE} (weights group ${group.index + 1}) does not exist`, { file });
@@ -89,6 +96,7 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
       try {
         data.push(await fs.readFile(file));
       } catch (e) {
+        if (isFsError(e, 'EACCES') || isFsError(e, 'EPERM')) throw new ModelFormatError('permission denied', { file });
         throw wrap(e, file, 'cannot read the shard');
       }
     }
@@ -96,5 +104,5 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     checkShardSizes(group, data.map((d) => d.byteLength), true, shardFile);
     shards[group.index] = data;
   }
-  return { graph: plan.graph, weights: decodeShards(plan.groups, shards, plan.params.map((p) => p.name)), metadata: plan.metadata };
+  return { graph: plan.graph, weights: decodeShards(plan.groups, shards, plan.params.map((p) => p.name), { allowNonFinite: options.allowNonFinite }), metadata: plan.metadata };
 }
