@@ -96,10 +96,18 @@ export function createTrainingReplica(graph: Graph, weights: Weights, settings: 
 export function shardGradients(
   replica: TrainingReplica,
   tf: typeof tfc,
-  shard: { readonly features: () => tfc.Tensor; readonly labels: ArrayLike<number>; readonly dropoutMask: Float32Array; readonly classes: number; readonly labelSmoothing: number },
+  shard: {
+    readonly features: () => tfc.Tensor;
+    readonly labels: ArrayLike<number>;
+    readonly dropoutMask: Float32Array;
+    readonly classes: number;
+    readonly labelSmoothing: number;
+    /** Target distributions `[n, classes]` row-major instead of one-hot labels (then labelSmoothing is not applied). */
+    readonly targets?: Float32Array;
+  },
 ): ShardGradients {
   const n = shard.labels.length;
-  const y = tf.oneHot(tf.tensor1d(Array.from(shard.labels), 'int32'), shard.classes);
+  const y = shard.targets ? tf.tensor2d(shard.targets, [n, shard.classes]) : tf.oneHot(tf.tensor1d(Array.from(shard.labels), 'int32'), shard.classes);
   const dropMask = tf.tensor2d(shard.dropoutMask, [n, replica.segments.featureSize]);
   let predictions: tfc.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
@@ -107,7 +115,7 @@ export function shardGradients(
     const logits = tf.add(tf.matMul(tf.mul(shard.features(), dropMask), replica.denseKernel), replica.denseBias);
     predictions = tf.keep(tf.argMax(logits, 1));
     // The L2 term's gradient (l2·w on conv and FC kernels) is added by the optimizer; the loss reported is the data term.
-    return tf.losses.softmaxCrossEntropy(y, logits, undefined, shard.labelSmoothing) as tfc.Scalar;
+    return tf.losses.softmaxCrossEntropy(y, logits, undefined, shard.targets ? 0 : shard.labelSmoothing) as tfc.Scalar;
   }, [...replica.trainable.values()]);
   const byName = new Map<string, tfc.Tensor>();
   for (const [name, v] of replica.trainable) {

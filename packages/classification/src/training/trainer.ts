@@ -74,6 +74,12 @@ export interface TrainClassifierOptions {
    * so a run resumes exactly with or without workers.
    */
   readonly workers?: GradientWorkers;
+  /**
+   * Soft targets instead of one-hot labels (e.g. label smoothing over
+   * neighbouring geo-cells): the target distributions of a batch's labels,
+   * `[n, classes]` row-major. Single-shard training only (`config.shards` 1).
+   */
+  readonly softTargets?: (labels: ArrayLike<number>) => Float32Array;
   /** Called once with the epoch the run starts at (0, or the checkpoint's). */
   readonly onStart?: (info: { startEpoch: number; config: TrainConfig; resumed: boolean }) => void;
 }
@@ -156,6 +162,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   if (options.train.classNames.length !== metadata.labels.length) {
     throw new ClassificationOptionError('train.classNames', `${options.train.classNames.length} classes`, `the classifier's ${metadata.labels.length} classes`, 'trainClassifier');
   }
+  if (options.softTargets && config.shards !== 1) throw new ClassificationOptionError('softTargets', 'given', `only with shards 1 (config.shards is ${config.shards})`, 'trainClassifier');
   const data = options.validation ? withValidation(options.train, options.validation, config.validationFraction) : options.train;
   options.onStart?.({ startEpoch, config, resumed: checkpoint !== undefined });
 
@@ -261,6 +268,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         dropoutMask: mask,
         classes,
         labelSmoothing: config.labelSmoothing,
+        ...(options.softTargets ? { targets: options.softTargets(Array.from(idx, (j) => labels[j]!)) } : {}),
       });
       optimizer.apply(variables, g.grads, lr, weightDecay);
       return [g.loss, g.predictions];
