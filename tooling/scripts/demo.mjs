@@ -37,4 +37,4 @@ for (const [args, title] of steps) {
     process.exit(run.status || 1);
   }
 }
-console.log(`\nThe six photos with their faces boxed: ${outDir}/sample1.png … sample6.png (in ${path.join(root, outDir)})`);
+console.log(`\nThe six photos with their faces boxed: ${outDir}/sample1.jpg … sample6.jpg (in ${path.join(root, outDir)})`);

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { Detector, DetectOptions } from '@mobilenet-kit/detection';
 import { type Box, type RgbImage, decodeImage, drawDetections, ImageError, writeImage } from '@mobilenet-kit/image';
+import { type OutputFormat, outputExtension } from './output-format';
 
 /** Milliseconds per stage for one image; preprocess, network and postprocess are the detector's own timings. */
 export interface ImageTimings {
@@ -9,7 +10,7 @@ export interface ImageTimings {
   readonly network: number;
   /** Box decoding, scores, NMS and mapping back to the image's pixels. */
   readonly postprocess: number;
-  /** Drawing the boxes, encoding the PNG and writing it (only with an output path). */
+  /** Drawing the boxes, encoding the image and writing it (only with an output path). */
   readonly write?: number;
 }
 
@@ -20,7 +21,7 @@ export interface DetectedImage {
   /** Sorted by descending score; boxes in the image's own pixels. */
   readonly detections: readonly { readonly box: Box; readonly score: number; readonly label: string }[];
   readonly timings: ImageTimings;
-  /** The annotated PNG written for this image. */
+  /** The annotated copy written for this image. */
   readonly output?: string;
 }
 
@@ -67,16 +68,17 @@ export async function detectFile(detector: Detector, file: string, options: Requ
 }
 
 /**
- * One output path per input: `<outDir>/<name>.png`. Names that would repeat
+ * One output path per input: `<outDir>/<name>.<ext>` (outputExtension: the input's format by default). Names that would repeat
  * (photos/a.jpg and other/a.png) or overwrite an input get `-2`, `-3`, ….
  */
-export function outputPaths(files: readonly string[], outDir: string): string[] {
+export function outputPaths(files: readonly string[], outDir: string, format: OutputFormat = 'keep'): string[] {
   const inputs = new Set(files.map((f) => path.resolve(f)));
   const taken = new Set<string>();
   return files.map((file) => {
     const stem = path.basename(file, path.extname(file)) || 'image';
+    const extension = outputExtension(file, format);
     for (let k = 1; ; k++) {
-      const candidate = path.join(outDir, `${stem}${k === 1 ? '' : `-${k}`}.png`);
+      const candidate = path.join(outDir, `${stem}${k === 1 ? '' : `-${k}`}${extension}`);
       // Case-insensitive file systems (macOS, Windows) would make A.png and a.png one file.
       const key = candidate.toLowerCase();
       if (!taken.has(key) && !inputs.has(candidate)) {

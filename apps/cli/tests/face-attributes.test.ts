@@ -37,7 +37,7 @@ it("attributes --model teacher: face-api's two nets give age, gender and express
     expect(f.expression.probabilities[f.expression.label]).toBe(Math.max(...Object.values(f.expression.probabilities)));
   }
   expect(json.images[1]!.error).toMatch(/missing\.jpg/);
-  expect(existsSync(path.join(out, 'sample1.png'))).toBe(true);
+  expect(existsSync(path.join(out, 'sample1.jpg'))).toBe(true);
 });
 
 it('train face-attributes: distils a tiny student, checkpoints, resumes, and writes a model that attributes can use', async () => {

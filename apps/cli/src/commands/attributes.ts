@@ -6,6 +6,7 @@ import { ImageError, type RgbImage, decodeImage, drawDetections, writeImage } fr
 import { defineCommand, type FlagSpec } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { outputPaths } from '../detect-image';
+import { FORMAT_FLAG } from '../output-format';
 import { booleanFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { FACE_API_DIR_FLAG, MARGIN_FLAG, MIN_SCORE_FLAG, defaultFaceApiDir } from './embed';
@@ -54,7 +55,8 @@ export const attributesCommand = defineCommand({
     'min-score': MIN_SCORE_FLAG,
     margin: MARGIN_FLAG,
     json: booleanFlag('print { backend, model, images: [{ file, faces: [{ box, score, age, gender: { label, probability }, expression: { label, probabilities } }] } or { file, error }] } as JSON'),
-    out: pathFlag('DIR', 'write each image with a label per face to DIR/<name>.png'),
+    out: pathFlag('DIR', 'write each image with a label per face to DIR/<name>.<ext> (see --format)'),
+    format: FORMAT_FLAG,
     'face-api-dir': FACE_API_DIR_FLAG,
   },
   examples: ['mobilenet-kit attributes photo.jpg', 'mobilenet-kit attributes a.jpg b.jpg --json', 'mobilenet-kit attributes photo.jpg --model teacher --out labelled'],
@@ -79,7 +81,7 @@ export const attributesCommand = defineCommand({
       io.stderr.write(`mobilenet-kit attributes: ${(error as Error).message}\n`);
       return EXIT_FAILURE;
     }
-    const outputs = outDir ? outputPaths(positionals, outDir) : [];
+    const outputs = outDir ? outputPaths(positionals, outDir, flags.format) : [];
     const images: ({ file: string; faces: ReturnType<typeof jsonFace>[] } | { file: string; error: string })[] = [];
     try {
       if (!flags.json) io.stdout.write(`model: ${loaded.name}\n`);

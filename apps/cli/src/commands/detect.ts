@@ -6,6 +6,7 @@ import { DETECT_BACKEND_FLAG, type DetectBackend, startCommandBackend } from '..
 import { defineCommand, type FlagSpec } from '../command';
 import { booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
+import { FORMAT_FLAG } from '../output-format';
 import type { ImageReport } from '../detect-image';
 import { describeBackend, renderImageReport, renderTimingsTable } from '../format/detections';
 
@@ -39,13 +40,14 @@ async function defaultModelDir(): Promise<string> {
 
 export const detectCommand = defineCommand({
   name: 'detect',
-  summary: 'find faces in photos with the pretrained SSD MobileNetV1 face detector; boxes drawn to PNG',
+  summary: 'find faces in photos with the pretrained SSD MobileNetV1 face detector; boxes drawn on copies',
   description: [
     "Runs face-api's pretrained SSD MobileNetV1 face detector (the weights of @vladmandic/face-api in node_modules,",
     'or --model-dir; nothing is downloaded) on each image and prints its detections: box x, y, width and height in',
     "the image's own pixels, score and label, then which backend ran and the time of each stage (decode, preprocess,",
-    'network, box decoding + NMS). --out writes each image with its boxes and scores drawn as <out>/<name>.png',
-    '(written atomically). A file that cannot be read is reported and skipped; the others are still processed,',
+    'network, box decoding + NMS). --out writes each image with its boxes and scores drawn as <out>/<name>.<ext>',
+    "(written atomically, in the input's format: JPEG at quality 90 for JPEG; --format png forces PNG). A file that cannot be read",
+    'is reported and skipped; the others are still processed,',
     'and the exit code is then 1.',
     'Without --backend, detect runs on onnxruntime when onnxruntime-node (an optional dependency) loads and starts,',
     'else on wasm; the backend line (and --json\'s backend.default) says which ran and why. A backend named with',
@@ -57,13 +59,15 @@ export const detectCommand = defineCommand({
     'min-score': unitIntervalFlag('S', 'keep detections scoring above this', '0.5'),
     iou: unitIntervalFlag('T', 'non-max suppression drops a box overlapping a kept one by this IoU or more', '0.5'),
     'max-results': numberFlag({ valueName: 'N', description: 'most detections per image', allowed: 'an integer ≥ 0', default: '100', integer: true, min: 0 }),
-    out: folderFlag('DIR', 'write each image with its detections drawn to DIR/<name>.png'),
+    out: folderFlag('DIR', 'write each image with its detections drawn to DIR/<name>.<ext> (see --format)'),
+    format: FORMAT_FLAG,
     json: booleanFlag('print { backend (with default: why, when --backend is not given), modelDir, options, images: [{ file, width, height, detections, timings, output } or { file, error }] } as JSON'),
     'model-dir': folderFlag('DIR', "folder holding face-api's ssd_mobilenetv1_model-weights_manifest.json and .bin", 'model/ of the installed @vladmandic/face-api'),
   },
   examples: [
     'mobilenet-kit detect photo.jpg',
     'mobilenet-kit detect *.jpg --out annotated --min-score 0.3',
+    'mobilenet-kit detect photo.jpg --out annotated --format png',
     'mobilenet-kit detect group.png --backend cpu --json',
     'mobilenet-kit detect photo.jpg --backend wasm',
   ],
@@ -94,7 +98,7 @@ export const detectCommand = defineCommand({
     const loadMs = performance.now() - loadStart;
     const reports: ImageReport[] = [];
     try {
-      const outputs = outDir !== undefined ? outputPaths(positionals, outDir) : undefined;
+      const outputs = outDir !== undefined ? outputPaths(positionals, outDir, flags.format) : undefined;
       if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}${defaultReason !== undefined ? `; default: ${defaultReason}` : ''}\nface detector: SSD MobileNetV1 (face-api weights in ${modelDir}), loaded in ${loadMs.toFixed(0)} ms\n`);
       for (const [i, file] of positionals.entries()) {
         const report = await detectFile(detector, file, options, outputs?.[i]);

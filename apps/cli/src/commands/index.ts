@@ -12,7 +12,7 @@ import type { CommandEntry } from '../command';
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'summary', summary: "a MobileNet v1's layers, mult-adds and parameters (the paper's Tables 1 and 2)", load: async () => (await import('./summary')).summaryCommand },
   { name: 'paper', summary: "the paper's Tables 2-7 and 9 recomputed, next to the printed figures", load: async () => (await import('./paper')).paperCommand },
-  { name: 'detect', summary: 'find faces in photos with the pretrained SSD MobileNetV1 face detector; boxes drawn to PNG', load: async () => (await import('./detect')).detectCommand },
+  { name: 'detect', summary: 'find faces in photos with the pretrained SSD MobileNetV1 face detector; boxes drawn on copies', load: async () => (await import('./detect')).detectCommand },
   { name: 'train', summary: 'train a MobileNet v1 classifier on Fashion-MNIST, with checkpoints and --resume', load: async () => (await import('./train')).trainCommand },
   {
     name: 'train classifier',
