@@ -1,0 +1,78 @@
+/**
+ * `@mobilenet-kit/convert/node`: import files from disk into model folders
+ * and export model folders to other formats (Node only).
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ModelFormatError, type ReadShard } from '@mobilenet-kit/core';
+import { type SavedModel, saveModel } from '@mobilenet-kit/core/node';
+import type { ImportedModel } from './imported-model';
+import { importTfjsLayers } from './tfjs-layers/import';
+import type { ExpectedArchitecture } from './recognize';
+
+export interface ImportFileOptions extends ExpectedArchitecture {
+  /** Teachable Machine's metadata.json; by default the one next to model.json, when there is one. */
+  readonly metadata?: string;
+  /** Class names to use instead of those found. */
+  readonly labels?: readonly string[];
+  /** Keras weights-only .h5 without top (`--no-top`). */
+  readonly includeTop?: boolean;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return (await stat(file).catch(() => undefined))?.isFile() ?? false;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new ModelFormatError(`cannot read: ${(e as Error).message}`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ModelFormatError(`not valid JSON: ${(e as Error).message}`, { file });
+  }
+}
+
+/** Reads shards named in a manifest, relative to model.json's folder; a path that leaves the folder is refused. */
+export function folderShardReader(dir: string): ReadShard {
+  const root = path.resolve(dir);
+  return async (p) => {
+    const full = path.resolve(root, p);
+    const rel = path.relative(root, full);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new ModelFormatError('shard path leaves the model folder', { file: p });
+    return new Uint8Array(await readFile(full));
+  };
+}
+
+/**
+ * Imports a MobileNet v1 file of another format: a tfjs layers model.json
+ * (or the folder holding it; a Teachable Machine export is recognised by the
+ * metadata.json beside it).
+ */
+export async function importModelFile(file: string, options: ImportFileOptions = {}): Promise<ImportedModel> {
+  let target = path.resolve(file);
+  const st = await stat(target).catch(() => undefined);
+  if (!st) throw new ModelFormatError('does not exist', { file });
+  if (st.isDirectory()) {
+    if (!(await exists(path.join(target, 'model.json')))) throw new ModelFormatError('is a folder without model.json', { file });
+    target = path.join(target, 'model.json');
+  }
+  const ext = path.extname(target).toLowerCase();
+  if (ext === '.json') {
+    const doc = await readJson(target);
+    const dir = path.dirname(target);
+    const metadataFile = options.metadata ?? ((await exists(path.join(dir, 'metadata.json'))) && path.basename(target) !== 'metadata.json' ? path.join(dir, 'metadata.json') : undefined);
+    const teachableMachine = metadataFile ? await readJson(metadataFile) : undefined;
+    return importTfjsLayers(doc, folderShardReader(dir), { ...options, file: target, ...(teachableMachine !== undefined ? { teachableMachine } : {}) });
+  }
+  throw new ModelFormatError(`unknown file type "${ext}": expected a tfjs model.json (or its folder)`, { file });
+}
+
+/** Writes an imported model as a model folder (model.json with its metadata, and shards), atomically. */
+export function saveImported(dir: string, model: ImportedModel): Promise<SavedModel> {
+  return saveModel(dir, model.graph, model.weights, { metadata: model.metadata });
+}
