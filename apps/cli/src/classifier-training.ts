@@ -9,7 +9,7 @@ import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ConfusionMatrix, renderConfusionMatrix, renderTrainingCurves } from '@mobilenet-kit/classification';
-import { checkpointExists, type TrainClassifierOptions, type TrainResult } from '@mobilenet-kit/classification/training';
+import { checkpointExists, type TrainClassifierOptions, type TrainConfig, type TrainResult } from '@mobilenet-kit/classification/training';
 import { saveModel } from '@mobilenet-kit/core/node';
 import { writeImage } from '@mobilenet-kit/image';
 import { formatDuration, ProgressBar } from './classification-support';
@@ -21,6 +21,23 @@ import { UsageError } from './usage-error';
 export function workerSetupModule(): URL {
   const here = typeof __filename === 'string' ? pathToFileURL(__filename) : new URL(import.meta.url);
   return new URL(here.pathname.endsWith('.cjs') ? './training-worker-setup.cjs' : './training-worker-setup.js', here);
+}
+
+/** The recipe flags both training commands share, as trainer settings; flags not given are left out (the trainer's defaults, or a resumed checkpoint's, apply). */
+export function recipeFromFlags(flags: {
+  readonly 'warmup-epochs'?: number;
+  readonly 'decay-rate'?: number;
+  readonly 'decay-epochs'?: number;
+  readonly 'no-augment'?: boolean;
+  readonly 'label-smoothing'?: number;
+}): Partial<TrainConfig> {
+  return {
+    ...(flags['warmup-epochs'] !== undefined ? { warmupEpochs: flags['warmup-epochs'] } : {}),
+    ...(flags['decay-rate'] !== undefined ? { decayRate: flags['decay-rate'] } : {}),
+    ...(flags['decay-epochs'] !== undefined ? { decayEpochs: flags['decay-epochs'] } : {}),
+    ...(flags['no-augment'] ? { augment: { pad: 0, flip: false } } : {}),
+    ...(flags['label-smoothing'] !== undefined ? { labelSmoothing: flags['label-smoothing'] } : {}),
+  };
 }
 
 /**

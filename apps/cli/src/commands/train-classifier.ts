@@ -151,11 +151,7 @@ export const trainClassifierCommand = defineCommand({
       validationFraction: validation ? 0 : valSplit,
       freeze,
       cacheFeatures: freeze === 'backbone',
-      ...(flags['warmup-epochs'] !== undefined ? { warmupEpochs: flags['warmup-epochs'] } : {}),
-      ...(flags['decay-rate'] !== undefined ? { decayRate: flags['decay-rate'] } : {}),
-      ...(flags['decay-epochs'] !== undefined ? { decayEpochs: flags['decay-epochs'] } : {}),
-      ...(flags['no-augment'] ? { augment: { pad: 0, flip: false } } : {}),
-      ...(flags['label-smoothing'] !== undefined ? { labelSmoothing: flags['label-smoothing'] } : {}),
+      ...run.recipeFromFlags(flags),
       ...(flags.resume ? {} : { shards: flags.threads ?? 1 }),
     };
     const threads = flags.threads ?? 1;

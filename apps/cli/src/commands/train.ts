@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BACKEND_FLAG, formatDuration, renderReport } from '../classification-support';
 import { startCommandBackend } from '../detect-backends';
-import { prepareCheckpointDir, trainingProgress, workerSetupModule, writeTrainingRun } from '../classifier-training';
+import { prepareCheckpointDir, recipeFromFlags, trainingProgress, workerSetupModule, writeTrainingRun } from '../classifier-training';
 import { defineCommand } from '../command';
 import { booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { formatCount, formatPercent } from '../format/numbers';
@@ -111,11 +111,7 @@ export const trainCommand = defineCommand({
       batchSize: flags['batch-size'] ?? 64,
       learningRate: flags['learning-rate'] ?? 0.045,
       seed,
-      ...(flags['warmup-epochs'] !== undefined ? { warmupEpochs: flags['warmup-epochs'] } : {}),
-      ...(flags['decay-rate'] !== undefined ? { decayRate: flags['decay-rate'] } : {}),
-      ...(flags['decay-epochs'] !== undefined ? { decayEpochs: flags['decay-epochs'] } : {}),
-      ...(flags['no-augment'] ? { augment: { pad: 0, flip: false } } : {}),
-      ...(flags['label-smoothing'] !== undefined ? { labelSmoothing: flags['label-smoothing'] } : {}),
+      ...recipeFromFlags(flags),
       // A resumed run keeps its checkpoint's shards (they are part of the arithmetic); --threads then only sets how many run at once.
       ...(flags.resume ? {} : { shards: flags.threads ?? 1 }),
     };
