@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import { registerWasmBackend } from '@mobilenet-kit/backend-wasm';
-import { classifierFromModel, classifierHead, extractBackbone, findBackbone, remapClasses, selectSamples } from '@mobilenet-kit/classification';
+import { classifierFromModel, classifierHead, extractBackbone, findBackbone, folderNameOf, remapClasses, selectSamples } from '@mobilenet-kit/classification';
 import { listImageFolder, readImageFolder, readImageFolderFor } from '@mobilenet-kit/classification/node';
 import { trainClassifier, trainingSegments } from '@mobilenet-kit/classification/training';
 import type { Weights } from '@mobilenet-kit/core';
@@ -86,6 +86,10 @@ describe('image folders for training and evaluation', () => {
     expect([...mapped.labels]).toEqual([1, 0, 2, 3]);
     expect(mapped.classNames).toEqual(['a', 'b', 'c', 'd', 'e']);
     expect(() => remapClasses(swapped, ['a', 'b', 'c'], 'folder x')).toThrow(/folder x: class "d" is not among the model's labels \(a, b, c\)/);
+    // A label a folder cannot be named after: Fashion-MNIST's "T-shirt/top" is the folder T-shirt_top.
+    const folders = { ...selectSamples(quadrantDataset(4), [0, 1]), classNames: ['Coat', 'T-shirt_top'] };
+    expect(folderNameOf('T-shirt/top')).toBe('T-shirt_top');
+    expect([...remapClasses(folders, ['T-shirt/top', 'Trouser', 'Coat']).labels]).toEqual([2, 0]);
   });
 });
 
