@@ -1,6 +1,7 @@
 import { ImageError, checkImageSize } from './errors';
 import { importAtRunTime } from './environment';
 import { loadSharp } from './sharp-loader';
+import { checkSvgPolicy } from './svg-policy';
 import type { RgbImage } from './types';
 
 type FsPromises = typeof import('node:fs/promises');
@@ -12,9 +13,12 @@ type FsPromises = typeof import('node:fs/promises');
  * `toColourspace('srgb')` turns grey, palette, CMYK and 16-bit images into
  * 8-bit sRGB (16-bit samples keep their high byte).
  */
-export async function decodeWithSharp(input: string | Uint8Array, source: string, maxPixels: number): Promise<RgbImage> {
-  if (typeof input === 'string') await checkReadableFile(input, source);
-  else if (input.byteLength === 0) throw new ImageError(source, 'no bytes to decode (empty buffer)');
+export async function decodeWithSharp(path: string | Uint8Array, source: string, maxPixels: number, allowSvg = false): Promise<RgbImage> {
+  // Files are read here, after a stat that refuses FIFOs, sockets, devices and folders, so that
+  // the SVG policy sees the content and sharp never opens a path itself.
+  const input = typeof path === 'string' ? await readImageFile(path, source) : path;
+  if (input.byteLength === 0) throw new ImageError(source, 'no bytes to decode (empty buffer)');
+  checkSvgPolicy(input, source, allowSvg);
   const sharp = await loadSharp(source);
 
   let header: { width?: number; height?: number; format?: string };
@@ -50,17 +54,40 @@ export async function decodeWithSharp(input: string | Uint8Array, source: string
   return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
-async function checkReadableFile(path: string, source: string): Promise<void> {
+/** What a path is when it is not a regular file, for messages. */
+function kindOf(stats: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (stats.isDirectory()) return 'a folder';
+  if (stats.isFIFO()) return 'a FIFO (named pipe)';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  return 'not a file';
+}
+
+function fsProblem(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ELOOP') return 'is a symbolic link loop';
+  return `cannot read the file (${(error as Error).message})`;
+}
+
+/** Reads an image file after checking that it is a regular, non-empty file. */
+async function readImageFile(path: string, source: string): Promise<Uint8Array> {
   const fs = await importAtRunTime<FsPromises>('node:fs/promises');
   let stats: Awaited<ReturnType<FsPromises['stat']>>;
   try {
     stats = await fs.stat(path);
   } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new ImageError(source, code === 'ENOENT' ? 'no such file' : `cannot read the file (${(error as Error).message})`, { cause: error });
+    throw new ImageError(source, fsProblem(error), { cause: error });
   }
-  if (stats.isDirectory()) throw new ImageError(source, 'is a directory, not an image file');
+  if (!stats.isFile()) throw new ImageError(source, `is not a regular file (${kindOf(stats)})`);
   if (stats.size === 0) throw new ImageError(source, 'file is empty (0 bytes)');
+  try {
+    return await fs.readFile(path);
+  } catch (error) {
+    throw new ImageError(source, fsProblem(error), { cause: error });
+  }
 }
 
 /** sharp/libvips messages, rephrased where the user needs a hint, with the original kept (repeated lines once). */
@@ -69,7 +96,7 @@ export function explainSharpError(error: unknown): string {
   const lines = [...new Set(message.split('\n').map((line) => line.trim()).filter(Boolean))];
   const original = lines.join('; ');
   if (/unsupported image format/i.test(message)) {
-    return `not an image in a format sharp can decode (JPEG, PNG, WebP, GIF, TIFF, AVIF, SVG…) [sharp: ${original}]`;
+    return `not an image in a format sharp can decode (JPEG, PNG, WebP, GIF, TIFF, AVIF; SVG only with allowSvg) [sharp: ${original}]`;
   }
   if (/premature end|truncated|corrupt|bogus|not enough data|unexpected end|read error|invalid/i.test(message)) {
     return `corrupt or truncated image data [sharp: ${original}]`;

@@ -4,6 +4,7 @@ import { isNode } from './environment';
 import { ImageError, resolveMaxPixels } from './errors';
 import { describeValue, rawPixelsToRgb } from './raw-pixels';
 import { classifySource, describeSource } from './source-kind';
+import { checkSvgPolicy } from './svg-policy';
 import { tensorToRgb } from './tensor-input';
 import type { DecodeOptions, ImageSource, RgbImage } from './types';
 
@@ -22,9 +23,11 @@ export async function decodeImage(source: ImageSource, options: DecodeOptions = 
       if (!isNode()) {
         throw new ImageError(label, 'file paths can only be read in Node; in a browser pass an <img>, ImageBitmap, canvas, ImageData or the file\'s bytes');
       }
-      return decodeWithSharp(classified.path, label, maxPixels);
+      return decodeWithSharp(classified.path, label, maxPixels, options.allowSvg === true);
     case 'bytes':
-      return isNode() ? decodeWithSharp(classified.bytes, label, maxPixels) : decodeBytesInBrowser(classified.bytes, label, maxPixels);
+      if (isNode()) return decodeWithSharp(classified.bytes, label, maxPixels, options.allowSvg === true);
+      if (classified.bytes.byteLength > 0) checkSvgPolicy(classified.bytes, label, options.allowSvg === true);
+      return decodeBytesInBrowser(classified.bytes, label, maxPixels);
     case 'raw':
       return rawPixelsToRgb(label, classified.raw, maxPixels);
     case 'imageData':

@@ -48,6 +48,12 @@ export interface DecodeOptions {
    * source is encoded). Default 50e6.
    */
   maxPixels?: number;
+  /**
+   * Decode SVG documents (recognised by content). Off by default: SVG can
+   * refer to other files. Even when on, an SVG that refers to anything outside
+   * itself (file://, a relative path, http, an entity) is refused.
+   */
+  allowSvg?: boolean;
 }
 
 /** A box in pixels (or normalized units, where a function says so): top-left corner and size. */

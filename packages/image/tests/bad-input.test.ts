@@ -97,7 +97,7 @@ describe('bad input gets a clear error naming the source, or a correct conversio
 
   it('a missing file, a folder, an empty file, empty bytes', async () => {
     expect((await decodeError(path.join(dir, 'absent.jpg'))).message).toMatch(/absent\.jpg": no such file$/);
-    expect((await decodeError(dir)).message).toMatch(/: is a directory, not an image file$/);
+    expect((await decodeError(dir)).message).toMatch(/: is not a regular file \(a folder\)$/);
     expect((await decodeError(await write('empty.png', ''))).message).toMatch(/empty\.png": file is empty \(0 bytes\)$/);
     expect((await decodeError(new Uint8Array(0))).message).toBe('image bytes (0 bytes): no bytes to decode (empty buffer)');
   });

@@ -7,5 +7,5 @@ const packageDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 it("runs the README's examples against the built package", async () => {
   const results = await expectReadmeExamplesToPass(packageDir);
-  expect(results.length).toBe(2);
+  expect(results.length).toBe(3);
 });
