@@ -1,3 +1,4 @@
+import { JsonInputError, parseJsonBounded } from '@mobilenet-kit/core';
 import { FaceMatcherFormatError, FaceOptionError } from './errors';
 
 /**
@@ -140,9 +141,10 @@ export class FaceMatcher {
     let value = json;
     if (typeof json === 'string') {
       try {
-        value = JSON.parse(json);
+        value = parseJsonBounded(json);
       } catch (e) {
-        throw new FaceMatcherFormatError(`${source}: not valid JSON (${(e as Error).message})`);
+        if (e instanceof JsonInputError && e.problem !== 'syntax') throw new FaceMatcherFormatError(`${source}: ${e.message}`);
+        throw new FaceMatcherFormatError(`${source}: not valid JSON (${(e as Error).message.replace(/^not valid JSON: /, '')})`);
       }
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new FaceMatcherFormatError(`${source}: expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
@@ -158,6 +160,15 @@ export class FaceMatcher {
     const labelsKey = isFaceApi ? 'labeledDescriptors' : 'labels';
     const entries = doc[labelsKey];
     if (!Array.isArray(entries)) throw new FaceMatcherFormatError(`${source}: "${labelsKey}" must be an array of { label, descriptors }`);
+    if (entries.length === 0) throw new FaceMatcherFormatError(`${source}: "${labelsKey}" is empty: a gallery needs at least one labelled person`);
+    const firstIndex = new Map<string, number>();
+    for (const [i, entry] of entries.entries()) {
+      const label = (entry as { label?: unknown } | null)?.label;
+      if (typeof label !== 'string') continue;
+      const before = firstIndex.get(label);
+      if (before !== undefined) throw new FaceMatcherFormatError(`${source}: ${labelsKey}[${i}].label "${label}" is a duplicate of ${labelsKey}[${before}]; each person must appear once`);
+      firstIndex.set(label, i);
+    }
     let dimensions = isFaceApi ? undefined : doc.dimensions;
     if (dimensions !== undefined && (!Number.isInteger(dimensions) || (dimensions as number) < 1)) throw new FaceMatcherFormatError(`${source}: "dimensions" is ${JSON.stringify(dimensions)}, expected an integer ≥ 1`);
     const labeled: LabeledDescriptors[] = entries.map((entry: unknown, i: number) => {
@@ -170,8 +181,13 @@ export class FaceMatcher {
         if (!Array.isArray(d)) throw new FaceMatcherFormatError(`${source}: ${where} must be an array of numbers`);
         dimensions ??= d.length;
         if (d.length !== dimensions) throw new FaceMatcherFormatError(`${source}: ${where} has ${d.length} values, expected ${dimensions}`);
-        const bad = d.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
-        if (bad >= 0) throw new FaceMatcherFormatError(`${source}: ${where}[${bad}] is ${JSON.stringify(d[bad])}, expected a finite number`);
+        // 1e400 parses to Infinity and 1e39 overflows float32: both are reported as numbers, not as "null".
+        const bad = d.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x) || Math.abs(x) > 3.4028234663852886e38);
+        if (bad >= 0) {
+          const x = d[bad];
+          const shown = typeof x === 'number' ? `${String(x)}${Number.isFinite(x) ? ' (beyond float32)' : Number.isNaN(x) ? '' : ' (the number overflows)'}` : JSON.stringify(x);
+          throw new FaceMatcherFormatError(`${source}: ${where}[${bad}] is ${shown}, expected a finite number`);
+        }
         return Float32Array.from(d as number[]);
       });
       return { label: e.label, descriptors };
