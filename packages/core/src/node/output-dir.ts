@@ -1,0 +1,71 @@
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileKind } from './file-kind';
+
+/** An output folder that cannot be created or written; the message names the flag or option. */
+export class OutputPathError extends Error {
+  constructor(
+    readonly dir: string,
+    readonly flag: string,
+    message: string,
+  ) {
+    super(`${flag} "${dir}": ${message}`);
+    this.name = 'OutputPathError';
+  }
+}
+
+const codeOf = (e: unknown) => (e as { code?: string } | null)?.code;
+
+/**
+ * Creates an output folder and its missing parents one level at a time
+ * (Node 20's `mkdir({ recursive: true })` loops forever under /proc, where
+ * mkdir answers ENOENT under an existing parent), then checks that it is a
+ * writable folder. Every failure is an OutputPathError naming `flag`:
+ * an existing file where a folder is needed, no permission, a read-only or
+ * virtual file system.
+ */
+export async function ensureOutputDir(dir: string, flag = '--out'): Promise<string> {
+  const target = path.resolve(dir);
+  const missing: string[] = [];
+  let probe = target;
+  for (;;) {
+    try {
+      const stat = await fsp.stat(probe);
+      if (!stat.isDirectory()) {
+        throw new OutputPathError(dir, flag, probe === target ? `exists and is ${fileKind(stat)}, not a folder` : `cannot be created: "${probe}" is ${fileKind(stat)}, not a folder`);
+      }
+      break;
+    } catch (e) {
+      if (e instanceof OutputPathError) throw e;
+      if ((codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') && path.dirname(probe) !== probe) {
+        missing.unshift(probe);
+        probe = path.dirname(probe);
+        continue;
+      }
+      throw new OutputPathError(dir, flag, `cannot be used (${codeOf(e) ?? (e as Error).message})`);
+    }
+  }
+  for (const d of missing) {
+    try {
+      await fsp.mkdir(d);
+    } catch (e) {
+      const c = codeOf(e);
+      if (c === 'EEXIST') continue;
+      const why =
+        c === 'EACCES' || c === 'EPERM'
+          ? 'permission denied'
+          : c === 'EROFS'
+            ? 'the file system is read-only'
+            : c === 'ENOENT'
+              ? `the file system refuses new folders in "${path.dirname(d)}" (a virtual file system such as /proc?)`
+              : `${c ?? ''} ${(e as Error).message}`.trim();
+      throw new OutputPathError(dir, flag, `cannot create "${d}": ${why}`);
+    }
+  }
+  try {
+    await fsp.access(target, fsp.constants.W_OK);
+  } catch {
+    throw new OutputPathError(dir, flag, 'is not writable (permission denied)');
+  }
+  return target;
+}
