@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { ensureOutputDir } from '@mobilenet-kit/core/node';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type { DetectOptions } from '@mobilenet-kit/detection';
@@ -77,7 +77,8 @@ export const detectCommand = defineCommand({
     const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
     if (outDir !== undefined) {
       try {
-        await mkdir(outDir, { recursive: true });
+        // One level at a time: Node 20's recursive mkdir loops forever under /proc.
+        await ensureOutputDir(outDir, '--out');
       } catch (error) {
         io.stderr.write(`mobilenet-kit detect: --out ${flags.out}: cannot create the folder ${outDir} (${(error as Error).message})\n`);
         return EXIT_FAILURE;
