@@ -15,10 +15,10 @@ function withPrefix(message: string, command?: string): string {
   return `${command ? `${PREFIX} ${command}` : PREFIX}: ${message}`;
 }
 
-function usageFailure(io: CliIo, error: UsageError, fallbackCommand?: string, extra = ''): number {
+function usageFailure(io: CliIo, error: UsageError, fallbackCommand?: string): number {
   const command = error.command ?? fallbackCommand;
   const hint = command ? `${PREFIX} ${command} --help` : `${PREFIX} --help`;
-  io.stderr.write(`${withPrefix(error.message, command)}${extra}\nRun '${hint}' for usage.\n`);
+  io.stderr.write(`${withPrefix(error.message, command)}\nRun '${hint}' for usage.\n`);
   return EXIT_USAGE;
 }
 
@@ -116,16 +116,20 @@ export async function main(argv: readonly string[], io: CliIo, commands: readonl
     io.stdout.write(commandHelp(command));
     return EXIT_OK;
   }
-  // `train facez`: the word is most likely a mistyped subcommand.
+  // `train facse`: a word close to a subcommand's (and not a path) is a mistyped subcommand, not the
+  // command's argument: stop before the command runs (it could start training on it).
   const subWords = entries.filter((e) => e.name.startsWith(`${command.name} `)).map((e) => e.name.slice(command.name.length + 1));
-  const subGuess = rest[0] !== undefined && !rest[0].startsWith('-') && subWords.length ? closest(rest[0], subWords) : undefined;
-  const subHint = subGuess !== undefined ? ` (did you mean "${command.name} ${subGuess}"?)` : '';
+  const word = rest[0];
+  const subGuess = word !== undefined && !word.startsWith('-') && !/[./\\]/.test(word) && subWords.length ? closest(word, subWords) : undefined;
+  if (subGuess !== undefined) {
+    return usageFailure(io, new UsageError(`unknown subcommand ${JSON.stringify(word)}; did you mean "${command.name} ${subGuess}"? (subcommands: ${subWords.join(', ')}; write ./${word} for a path)`, command.name));
+  }
   const sink = quiet ? quietSink(io.stderr) : undefined;
   const commandIo: CliIo = { stdout: io.stdout, stderr: sink ?? io.stderr, quiet, verbose };
   try {
     return await command.run(parseCommandArgs(command, rest), commandIo);
   } catch (error) {
-    if (error instanceof UsageError) return usageFailure(io, error, command.name, subHint);
+    if (error instanceof UsageError) return usageFailure(io, error, command.name);
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`${withPrefix(message, command.name)}\n`);
     if (verbose && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);

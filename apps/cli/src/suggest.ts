@@ -2,8 +2,8 @@ import { distance } from 'fastest-levenshtein';
 
 /**
  * The candidate a mistyped word most likely meant, or undefined when none is
- * close: at most a third of the word's letters edited (at least one, at most
- * three), or a candidate the word starts (`det` → `detect`). Ties go to the
+ * close: at most 1 edit for words of up to 3 letters, 2 up to 8 letters (a
+ * swapped pair is 2), 3 beyond; or a candidate the word starts (`det` → `detect`). Ties go to the
  * candidate listed first.
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
@@ -18,7 +18,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
       bestDistance = d;
     }
   }
-  const limit = Math.min(3, Math.max(1, Math.floor(w.length / 3)));
+  const limit = w.length <= 3 ? 1 : w.length <= 8 ? 2 : 3;
   if (best !== undefined && bestDistance <= limit) return best;
   if (w.length >= 2) return candidates.find((c) => c.toLowerCase().startsWith(w));
   return undefined;

@@ -15,7 +15,7 @@ describe('top level', () => {
     expect(r.code).toBe(EXIT_OK);
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('Usage: mobilenet-kit <command>');
-    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.name}\\s+${c.summary.replace(/[()]/g, '\\$&')}$`, 'm'));
+    for (const c of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${c.name}\\s+${c.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'));
   });
 
   it('--version prints the package version', async () => {
