@@ -7,6 +7,7 @@ import {
   type Graph,
   type HostTensor,
   type OpName,
+  listBackends,
   registerBackend,
   type TensorLike,
   type TensorSpec,
@@ -41,7 +42,10 @@ export interface OnnxruntimeBackendOptions {
    * models run in turn in one process with threads > 1: each session's
    * spinning threads then take the cores from the one running (measured on
    * 2 cores, MobileNet 1.0-224, 2 threads: one session 4.8 ms; four sessions
-   * run in turn 21.7 ms with spinning, 5.5 ms without).
+   * run in turn 21.7 ms with spinning, 5.5 ms without). When the 'wasm'
+   * backend is registered too (its thread pool takes every core by default),
+   * the default is off, so that the two pools take turns on the cores instead
+   * of spinning against each other.
    */
   readonly spinning?: boolean;
   /** onnxruntime's log level for the sessions: 0 verbose … 2 warning (default) … 4 fatal. */
@@ -99,8 +103,10 @@ function compileSettings(base: OnnxruntimeBackendOptions, runtime: Runtime, opti
   checkThreads(extra.threads, 'compile backendOptions');
   checkProviders(extra.executionProviders, 'compile backendOptions');
   checkSpinning(extra.spinning, 'compile backendOptions');
+  // Another engine with its own pool of threads on these cores (tfjs's wasm, 'auto' threads): do not spin against it.
+  const sharesCores = listBackends().includes('wasm');
   return {
-    spinning: extra.spinning ?? base.spinning,
+    spinning: extra.spinning ?? base.spinning ?? (sharesCores ? false : undefined),
     threads: extra.threads ?? runtime.threads,
     executionProviders: extra.executionProviders ?? runtime.executionProviders,
     opset: extra.opset ?? base.opset,

@@ -5,12 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { wasmBackend } from '../src/index';
-import { mobileNetWithLogits, randomImage } from './helpers/models';
+import { autoThreads, mobileNetWithLogits, randomImage } from './helpers/models';
 
 describe('wasm: starting', () => {
   it('a wasmPaths folder without the binaries fails to start with the reason, and nothing falls back', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'no-wasm-'));
-    registerBackend({ ...wasmBackend({ wasmPaths: `${empty}/` }), name: 'wasm-broken' });
+    // One thread: the single-thread binary is the one looked for (threads: 'auto' looks for the threaded one).
+    registerBackend({ ...wasmBackend({ wasmPaths: `${empty}/`, threads: 1 }), name: 'wasm-broken' });
     const b = new GraphBuilder('g');
     b.output(b.input('x', [null, 1]));
     const failure = compile(b.build(), new Map(), { backend: 'wasm-broken' });
@@ -19,7 +20,7 @@ describe('wasm: starting', () => {
   });
 
   it('a thread count outside 1…8 fails to start, naming the value', async () => {
-    await expect(wasmBackend({ threads: 0 }).init!()).rejects.toThrow("threads must be an integer from 1 to 8 (tfjs's limit), got 0");
+    await expect(wasmBackend({ threads: 0 }).init!()).rejects.toThrow("threads must be an integer from 1 to 8 (tfjs's limit) or 'auto', got 0");
     await expect(wasmBackend({ threads: 9 }).init!()).rejects.toThrow('got 9');
   });
 
@@ -31,7 +32,8 @@ describe('wasm: starting', () => {
       name: 'wasm',
       tfjsBackend: 'wasm',
       simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-      threads: 1,
+      // threads 'auto': every core, at most tfjs's 8 (or MOBILENET_KIT_WASM_THREADS).
+      threads: autoThreads(),
     });
     const out = await model.run({ input: randomImage(1, 128) });
     expect(out.predictions!.shape).toEqual([1, 10]);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { compile, GraphBuilder, listBackends } from '@mobilenet-kit/core';
 import { describe, expect, it } from 'vitest';
+import { autoThreads } from './helpers/models';
 
 describe('wasm: registration', () => {
   it('the /register entry registers "wasm" with binaries from node_modules', async () => {
@@ -26,6 +27,6 @@ describe('wasm: registration', () => {
         .then((r) => process.stdout.write(JSON.stringify(r)));
     `;
     const stdout = execFileSync(process.execPath, ['-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-    expect(JSON.parse(stdout)).toEqual([{ name: 'wasm', tfjsBackend: 'wasm', simd: true, threads: 1 }, [0.5]]);
+    expect(JSON.parse(stdout)).toEqual([{ name: 'wasm', tfjsBackend: 'wasm', simd: true, threads: autoThreads() }, [0.5]]);
   });
 });

@@ -9,7 +9,8 @@ import { wasmBackend, wasmBinaryName } from '../src/index';
 it('a corrupt wasm binary: the error carries the reason tfjs and Emscripten logged', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'bad-wasm-'));
   for (const simd of [true, false]) writeFileSync(join(folder, wasmBinaryName(simd, false)), '');
-  registerBackend(wasmBackend({ wasmPaths: `${folder}/` }));
+  // One thread: the single-thread binaries written above are the ones tfjs loads.
+  registerBackend(wasmBackend({ wasmPaths: `${folder}/`, threads: 1 }));
   const b = new GraphBuilder('g');
   b.output(b.input('x', [null, 1]));
   const failure = compile(b.build(), new Map(), { backend: 'wasm' });
