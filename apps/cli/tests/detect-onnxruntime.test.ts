@@ -39,7 +39,7 @@ describe('mobilenet-kit detect --backend onnxruntime', () => {
     const r = await runCli(['detect', SAMPLE2]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^backend: onnxruntime \(runtime onnxruntime-node, threads \d+, executionProvider cpu\); default: the fastest available, onnxruntime-node 1\.30\.0$/m);
+    expect(r.stdout).toMatch(/^backend: onnxruntime \(runtime onnxruntime-node, threads \d+, executionProvider cpu, spinning false\); default: the fastest available, onnxruntime-node 1\.30\.0$/m);
     const json = JSON.parse((await runCli(['detect', SAMPLE2, '--json'])).stdout) as JsonOutput;
     expect(json.backend).toMatchObject({ name: 'onnxruntime', runtime: 'onnxruntime-node', default: 'the fastest available, onnxruntime-node 1.30.0' });
   });
@@ -47,6 +47,6 @@ describe('mobilenet-kit detect --backend onnxruntime', () => {
   it('prints the backend line with the runtime, threads and execution provider', async () => {
     const r = await runCli(['detect', SAMPLE2, '--backend', 'onnxruntime']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^backend: onnxruntime \(runtime onnxruntime-node, threads \d+, executionProvider cpu\)$/m);
+    expect(r.stdout).toMatch(/^backend: onnxruntime \(runtime onnxruntime-node, threads \d+, executionProvider cpu, spinning false\)$/m);
   });
 });

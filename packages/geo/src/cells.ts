@@ -196,15 +196,17 @@ export class CellLookup {
     return out;
   }
   /**
-   * Each cell's neighbours: the kept cells that share an edge with it (they
-   * intersect one of its four S2 edge neighbours at its level), itself excluded.
+   * Each cell's neighbours: the kept cells that share an edge with it,
+   * itself excluded. Seen from the smaller of two cells (the deeper level),
+   * one of its four S2 edge neighbours at its level lies inside the other.
    */
   neighbours(): number[][] {
-    return this.cells.map((_, i) => {
+    const raw = this.cells.map((_, i) => {
       const set = new Set<number>();
       for (const n of cellid.edgeNeighbors(this.ids[i]!)) for (const j of this.intersecting(n)) if (j !== i) set.add(j);
-      return [...set].sort((a, b) => a - b);
+      return set;
     });
+    return this.cells.map((c, i) => [...raw[i]!].filter((j) => this.cells[j]!.level <= c.level || raw[j]!.has(i)).sort((a, b) => a - b));
   }
 }
 

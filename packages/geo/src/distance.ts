@@ -9,12 +9,14 @@ export const EARTH_RADIUS_KM = 6371.0088;
 
 const RAD = Math.PI / 180;
 
-/** Great-circle distance in km (haversine on a sphere of EARTH_RADIUS_KM, stable for short and antipodal distances). */
+/** Great-circle distance in km on a sphere of EARTH_RADIUS_KM (Vincenty's atan2 form: accurate for short and antipodal distances alike). */
 export function greatCircleKm(a: LatLon, b: LatLon): number {
-  const dLat = (b.lat - a.lat) * RAD;
-  const dLon = (b.lon - a.lon) * RAD;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+  const p1 = a.lat * RAD;
+  const p2 = b.lat * RAD;
+  const dl = (b.lon - a.lon) * RAD;
+  const y = Math.hypot(Math.cos(p2) * Math.sin(dl), Math.cos(p1) * Math.sin(p2) - Math.sin(p1) * Math.cos(p2) * Math.cos(dl));
+  const x = Math.sin(p1) * Math.sin(p2) + Math.cos(p1) * Math.cos(p2) * Math.cos(dl);
+  return EARTH_RADIUS_KM * Math.atan2(y, x);
 }
 
 /** The unit vector of a point (x towards 0°N 0°E, z towards the north pole). */

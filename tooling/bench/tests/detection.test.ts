@@ -43,7 +43,8 @@ describe('benchDetection on wasm (one run, timings not asserted)', () => {
     const image = await decodeImage(path.join(path.dirname(faceApiModelDir()), 'demo', 'sample1.jpg'));
     const [r] = await benchDetection('wasm', [{ name: 'sample1.jpg', image }], { warmup: 1, runs: 1 });
     expect(tf.getBackend()).toBe('wasm');
-    expect(r!.backendInfo).toMatchObject({ name: 'wasm', tfjsBackend: 'wasm', threads: 1 });
+    expect(r!.backendInfo).toMatchObject({ name: 'wasm', tfjsBackend: 'wasm' });
+    expect(r!.backendInfo.threads).toEqual(expect.any(Number));
     expect(r!.faces).toEqual({ ours: 3, faceApi: 3 });
     expect([r!.ours.runs, r!.faceApi.runs, r!.stages.network.runs]).toEqual([1, 1, 1]);
     expect(r!.stages.network.median).toBeLessThan(r!.ours.median);

@@ -1,8 +1,12 @@
 import { decodeImage, encodePng, type RgbImage } from '@mobilenet-kit/image';
 
-/** Rasterises an SVG document through sharp (via @mobilenet-kit/image's decoder) to RGB. */
+/**
+ * Rasterises an SVG document through sharp (via @mobilenet-kit/image's decoder) to RGB.
+ * Only for the documents this package writes itself (maps, curves, synthetic views):
+ * they are self-contained, and the image package's SVG policy still checks that.
+ */
 export async function rasterizeSvg(svg: string): Promise<RgbImage> {
-  return decodeImage(new TextEncoder().encode(svg));
+  return decodeImage(new TextEncoder().encode(svg), { allowSvg: true });
 }
 
 /** Rasterises an SVG document to PNG bytes. */
