@@ -100,7 +100,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
     expect(r.code).toBe(EXIT_OK);
     json = JSON.parse(r.stdout) as JsonOutput;
     expect(json.backend).toMatchObject({ name: 'wasm', tfjsBackend: 'wasm' });
-    expect(json.options).toEqual({ minScore: 0.5, iouThreshold: 0.5, maxResults: 100 });
+    expect(json.options).toEqual({ minScore: 0.5, iouThreshold: 0.5, maxResults: 100, classAgnostic: false });
     expect(json.modelDir).toBe(path.join(FACE_API_DIR, 'model'));
     expect(json.images).toHaveLength(1);
     const image = json.images[0]!;
@@ -118,7 +118,7 @@ describe('mobilenet-kit detect on face-api sample1.jpg (wasm)', () => {
     const r = await runCli(['detect', SAMPLE1, '--backend', 'wasm', '--json', '--max-results', '1', '--min-score', '0.9', '--iou', '0.3']);
     expect(r.code).toBe(EXIT_OK);
     const out = JSON.parse(r.stdout) as JsonOutput;
-    expect(out.options).toEqual({ minScore: 0.9, iouThreshold: 0.3, maxResults: 1 });
+    expect(out.options).toEqual({ minScore: 0.9, iouThreshold: 0.3, maxResults: 1, classAgnostic: false });
     const image = out.images[0] as { detections: JsonDetection[] };
     const best = (json.images[0] as { detections: JsonDetection[] }).detections[0]!;
     expect(image.detections).toEqual([best]);

@@ -72,3 +72,4 @@ export { checkBoxes, splitDataset, type DatasetImage, type DatasetProblems, type
 export { anchorsFor, detectorConfig, detectorOptions, type DetectorConfig, type DetectorConfigInput } from './detector-config';
 export { initializeDetectorWeights } from './initialize-detector';
 export { augmentSsd, type AugmentedImage, type SsdAugmentOptions } from './data/augment';
+export { transferWeights } from './transfer-weights';

@@ -63,6 +63,8 @@ export const detectCommand = defineCommand({
     format: FORMAT_FLAG,
     json: booleanFlag('print { backend (with default: why, when --backend is not given), modelDir, options, images: [{ file, width, height, detections, timings, output } or { file, error }] } as JSON'),
     'model-dir': folderFlag('DIR', "folder holding face-api's ssd_mobilenetv1_model-weights_manifest.json and .bin", 'model/ of the installed @vladmandic/face-api'),
+    model: folderFlag('DIR', 'a detector folder (train detector, saveDetector): its graph, anchors, labels, preprocessing and defaults instead of the face detector'),
+    'class-agnostic': booleanFlag('one non-max suppression over all classes (one box and label per object)'),
   },
   examples: [
     'mobilenet-kit detect photo.jpg',
@@ -72,7 +74,7 @@ export const detectCommand = defineCommand({
     'mobilenet-kit detect photo.jpg --backend wasm',
   ],
   async run({ flags, positionals }, io) {
-    const options: Required<DetectOptions> = { minScore: flags['min-score'] ?? 0.5, iouThreshold: flags.iou ?? 0.5, maxResults: flags['max-results'] ?? 100 };
+    let options: Required<DetectOptions> = { minScore: flags['min-score'] ?? 0.5, iouThreshold: flags.iou ?? 0.5, maxResults: flags['max-results'] ?? 100, classAgnostic: flags['class-agnostic'] ?? false };
     // The output folder first: a bad --out fails before the model loads.
     const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
     if (outDir !== undefined) {
@@ -95,12 +97,20 @@ export const detectCommand = defineCommand({
     const loadStart = performance.now();
     // Warm-up runs the network once at load on wasm (a fraction of a second), so that the first image's
     // timings are not the slow first run; on cpu that would cost seconds, so the first image pays it.
-    const detector = await loadFaceDetector({ backend: backendName, modelDir, compileOptions: { warmup: backendName !== 'cpu' } });
+    const folder = flags.model !== undefined
+      ? await (await import('@mobilenet-kit/detection/node')).loadDetector(path.resolve(flags.model), { backend: backendName, compileOptions: { warmup: backendName !== 'cpu' } })
+      : undefined;
+    const detector = folder ?? (await loadFaceDetector({ backend: backendName, modelDir, compileOptions: { warmup: backendName !== 'cpu' } }));
+    // A detector folder's own defaults stand where no flag was given.
+    if (folder !== undefined) {
+      const d = folder.config.defaults;
+      options = { minScore: flags['min-score'] ?? d.minScore ?? 0.5, iouThreshold: flags.iou ?? d.iouThreshold ?? 0.5, maxResults: flags['max-results'] ?? d.maxResults ?? 100, classAgnostic: flags['class-agnostic'] ?? d.classAgnostic ?? false };
+    }
     const loadMs = performance.now() - loadStart;
     const reports: ImageReport[] = [];
     try {
       const outputs = outDir !== undefined ? outputPaths(positionals, outDir, flags.format) : undefined;
-      if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}${defaultReason !== undefined ? `; default: ${defaultReason}` : ''}\nface detector: SSD MobileNetV1 (face-api weights in ${modelDir}), loaded in ${loadMs.toFixed(0)} ms\n`);
+      if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}${defaultReason !== undefined ? `; default: ${defaultReason}` : ''}\n${flags.model !== undefined ? `detector: ${path.resolve(flags.model)} (${detector.labels.filter((l) => l !== null).join(', ')})` : `face detector: SSD MobileNetV1 (face-api weights in ${modelDir})`}, loaded in ${loadMs.toFixed(0)} ms\n`);
       for (const [i, file] of positionals.entries()) {
         const report = await detectFile(detector, file, options, outputs?.[i]);
         reports.push(report);

@@ -35,13 +35,24 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./train-faces')).trainFacesCommand,
   },
   {
+    name: 'train detector',
+    summary: "train an SSD detector on your COCO JSON or Pascal VOC data (from random weights or face-api's SSD), with checkpoints and --resume",
+    load: async () => (await import('./train-detector')).trainDetectorCommand,
+  },
+  {
     name: 'evaluate',
     summary: 'score a trained classifier on a test set: accuracy, top-5, per-class precision and recall, confusion matrix',
     load: async () => (await import('./evaluate')).evaluateCommand,
+  },
+  {
+    name: 'evaluate detector',
+    summary: 'score a detector folder on a COCO JSON or Pascal VOC set: mAP@0.5 (VOC), mAP@[.5:.95] (COCO), per-class AP, PR curves',
+    load: async () => (await import('./evaluate-detector')).evaluateDetectorCommand,
   },
   { name: 'classify', summary: 'classify image files with a trained classifier: the top-k labels and probabilities', load: async () => (await import('./classify')).classifyCommand },
   { name: 'embed', summary: 'find faces and print a 128-d descriptor for each (face-api teacher or a MobileNet student)', load: async () => (await import('./embed')).embedCommand },
   { name: 'match', summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)', load: async () => (await import('./match')).matchCommand },
   { name: 'attributes', summary: 'find faces and tell the age, gender and expression of each (one MobileNet pass per face)', load: async () => (await import('./attributes')).attributesCommand },
+  { name: 'import', summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine) into a model folder', load: async () => (await import('./import')).importCommand },
   { name: 'export', summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file', load: async () => (await import('./export')).exportCommand },
 ];

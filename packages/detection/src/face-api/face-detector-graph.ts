@@ -35,9 +35,9 @@ export const FACE_API_SSD_ANCHORS: Readonly<SsdAnchorOptions> = Object.freeze({
 });
 
 /** Builds the IR graph of face-api's detector (weights come from importFaceApiSsdWeights). */
-export function faceApiSsdGraph(): Graph {
+export function faceApiSsdGraph({ resolution = FACE_API_SSD_INPUT_SIZE, numClasses = FACE_API_SSD_NUM_CLASSES }: { resolution?: number; numClasses?: number } = {}): Graph {
   const backbone = mobilenetV1({
-    resolution: FACE_API_SSD_INPUT_SIZE,
+    resolution,
     includeTop: false,
     taps: ['conv_pw_11', 'conv_pw_13'],
     batchNormEpsilon: FACE_API_DEPTHWISE_BN_EPSILON,
@@ -45,7 +45,7 @@ export function faceApiSsdGraph(): Graph {
   });
   const folded = ['conv1_bn', ...Array.from({ length: 13 }, (_, i) => `conv_pw_${i + 1}_bn`)];
   return ssdHead(replaceBatchNormWithBias(backbone, folded), {
-    numClasses: FACE_API_SSD_NUM_CLASSES,
+    numClasses,
     anchors: FACE_API_SSD_ANCHORS,
     normalization: 'bias',
     name: 'face_api_ssd_mobilenetv1',

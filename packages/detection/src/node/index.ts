@@ -5,3 +5,4 @@ export { readVocDataset, readDetectionDataset, type ReadVocOptions } from './voc
 export { validateDataset } from './validate';
 export { writePrCurvesPng } from './pr-curves-png';
 export { loadDetector, readDetectorFolder, saveDetector, type DetectorFolder } from './detector-folder';
+export { evaluateDetectorOnDataset, sampleGrid } from './detect-dataset';

@@ -1,0 +1,43 @@
+import * as path from 'node:path';
+import { BACKEND_FLAG, startBackend } from '../classification-support';
+import { defineCommand } from '../command';
+import { evaluateAndChart, renderEvaluation, summarizeEvaluation } from '../detector-run';
+import { booleanFlag, pathFlag } from '../flags';
+import { EXIT_OK } from '../io';
+
+export const evaluateDetectorCommand = defineCommand({
+  name: 'evaluate detector',
+  summary: 'score a detector folder on a COCO JSON or Pascal VOC set: mAP@0.5 (VOC), mAP@[.5:.95] (COCO), per-class AP, PR curves',
+  description: [
+    'Loads a detector folder (written by `train detector`, or any saveDetector folder), runs it on every image of the set',
+    '(score threshold 0.01, at most 100 boxes per class) and prints per-class AP at IoU 0.5 (VOC all-point) and',
+    'AP@[.5:.95] (COCO 101-point). With --out: <out>/pr-curves.png and <out>/samples.png (8 images, truth white).',
+  ].join('\n'),
+  positionals: [
+    { name: 'model', description: 'a detector folder, or a training output folder holding model/' },
+    { name: 'dataset', description: 'a COCO instances JSON file, or a Pascal VOC folder (Annotations/*.xml)' },
+  ],
+  flags: {
+    backend: BACKEND_FLAG,
+    json: booleanFlag('print { mAP50, mAP, perClass: { name: AP50 } } as JSON'),
+    out: pathFlag('DIR', 'folder for pr-curves.png and samples.png'),
+  },
+  examples: ['mobilenet-kit evaluate detector run1 val.json', 'mobilenet-kit evaluate detector run1/model VOC2012 --json'],
+  async run({ flags, positionals }, io) {
+    const [modelArg, source] = positionals as [string, string];
+    const backend = flags.backend ?? 'wasm';
+    await startBackend(backend);
+    const { loadDetector, readDetectionDataset } = await import('@mobilenet-kit/detection/node');
+    const { existsSync } = await import('node:fs');
+    const modelDir = existsSync(path.join(modelArg, 'model', 'model.json')) ? path.join(modelArg, 'model') : modelArg;
+    const detector = await loadDetector(modelDir, { backend });
+    try {
+      const dataset = await readDetectionDataset(source);
+      const e = await evaluateAndChart(detector, dataset, flags.out, io);
+      io.stdout.write(flags.json ? `${JSON.stringify(summarizeEvaluation(e), null, 2)}\n` : `backend: ${detector.backend.name}\n${renderEvaluation(e)}`);
+    } finally {
+      detector.dispose();
+    }
+    return EXIT_OK;
+  },
+});

@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { defineCommand } from '../command';
+import { booleanFlag, numberFlag, pathFlag } from '../flags';
+import { EXIT_OK } from '../io';
+import { UsageError } from '../usage-error';
+
+export const importCommand = defineCommand({
+  name: 'import',
+  summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine) into a model folder',
+  description: [
+    'Reads a MobileNet v1 file of another format and writes it as a model folder (model.json with labels and',
+    'preprocessing, and its shards) that classify, export and train --init take. Formats: a tfjs layers model.json',
+    '(or its folder) as tensorflowjs_converter writes it from a Keras MobileNet, and a Teachable Machine image export',
+    '(model.json + weights.bin + metadata.json: labels from metadata.json, its preprocessing: centre crop, pixels / 127 - 1).',
+    'The file is checked before anything is allocated (layer names, shapes, shard sizes); what was recognised (α,',
+    'resolution, variant, top, classes) is printed. A 1000-class (Keras) or 1001-class (TF-slim, background first)',
+    'classifier gets the ImageNet class names shipped with the kit. Nothing is downloaded.',
+  ].join('\n'),
+  positionals: [{ name: 'file', description: 'model.json of a tfjs layers model or Teachable Machine export, or the folder holding it' }],
+  flags: {
+    out: pathFlag('DIR', 'the model folder to write (written atomically)'),
+    alpha: numberFlag({ valueName: 'A', description: 'the width multiplier the file should have (checked against the weight shapes)', allowed: 'a number > 0', min: 0, exclusiveMin: true }),
+    resolution: numberFlag({ valueName: 'R', description: 'the input size the file should have (checked)', allowed: 'an integer ≥ 32', integer: true, min: 32 }),
+    metadata: pathFlag('FILE', "Teachable Machine's metadata.json", 'metadata.json next to model.json, when there is one'),
+    labels: pathFlag('FILE', 'class names, one per line, instead of those found'),
+    json: booleanFlag('print what was recognised as JSON'),
+  },
+  examples: ['mobilenet-kit import my-tm-model/model.json --out tm-model', 'mobilenet-kit import mobilenet_v1_0.25_224/model.json --alpha 0.25 --out imported'],
+  async run({ flags, positionals }, io) {
+    const file = positionals[0]!;
+    if (!flags.out) throw new UsageError('mobilenet-kit import: --out DIR is required (the model folder to write)', 'import');
+    const labels = flags.labels ? (await readFile(flags.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0) : undefined;
+    const { importModelFile, saveImported } = await import('@mobilenet-kit/convert/node');
+    const imported = await importModelFile(file, {
+      ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),
+      ...(flags.resolution !== undefined ? { resolution: flags.resolution } : {}),
+      ...(flags.metadata ? { metadata: flags.metadata } : {}),
+      ...(labels ? { labels } : {}),
+    });
+    const saved = await saveImported(flags.out, imported);
+    if (flags.json) {
+      const m = imported.metadata;
+      io.stdout.write(`${JSON.stringify({ file, out: saved.dir, format: imported.format, recognized: imported.recognized, task: m.task, labels: m.labels, preprocessing: m.preprocessing, report: imported.report }, null, 2)}\n`);
+    } else {
+      io.stdout.write(`imported ${file} (${imported.format}) → ${saved.dir} (${(saved.bytes / 1e6).toFixed(1)} MB)\n${imported.report.map((l) => `  ${l}`).join('\n')}\n`);
+    }
+    return EXIT_OK;
+  },
+});
