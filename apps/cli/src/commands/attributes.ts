@@ -15,9 +15,9 @@ import { FACE_API_DIR_FLAG, MARGIN_FLAG, MIN_SCORE_FLAG, defaultFaceApiDir } fro
 const ATTRIBUTE_MODEL_FLAG: FlagSpec<string> = {
   type: 'string',
   valueName: 'M',
-  description: "student (the MobileNet shipped with @mobilenet-kit/face: one pass per face), teacher (face-api's AgeGenderNet and FaceExpressionNet in our IR: two passes) or a model folder from train face-attributes",
-  allowed: 'student, teacher or a folder',
-  default: 'student',
+  description: "teacher (face-api's AgeGenderNet and FaceExpressionNet in our IR: two passes), a model folder from train face-attributes (one MobileNet pass per face), or student (the one shipped with @mobilenet-kit/face, once one meets the agreement targets: none ships yet)",
+  allowed: 'teacher, student or a folder',
+  default: 'teacher',
   parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
 };
 
@@ -39,13 +39,13 @@ async function loadPredictor(model: string, backend: string, faceApiDir: string)
 
 export const attributesCommand = defineCommand({
   name: 'attributes',
-  summary: 'find faces and tell the age, gender and expression of each (one MobileNet pass per face)',
+  summary: "find faces and tell the age, gender and expression of each (face-api's two nets in our IR, or your distilled MobileNet)",
   description: [
     'Finds the faces in each image with the SSD MobileNetV1 face detector, crops a square around each (with a margin,',
     'padded black past the border) and tells its age (years), gender (male / female with its probability) and expression',
-    '(neutral, happy, sad, angry, fearful, disgusted, surprised): with the student shipped in @mobilenet-kit/face (the',
-    "default: a MobileNet distilled from face-api's two nets, one pass per face), face-api's own two nets imported into our",
-    'IR (--model teacher, two passes) or a model folder from mobilenet-kit train face-attributes. --out writes each image',
+    "(neutral, happy, sad, angry, fearful, disgusted, surprised): with face-api's own two nets imported into our IR (the",
+    'default, two passes) or a MobileNet distilled from them by mobilenet-kit train face-attributes (--model DIR, one pass',
+    'per face). No distilled student ships yet (none met the agreement targets). --out writes each image',
     'with a label per face. A file that cannot be read is reported and skipped, and the exit code is then 1.',
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)', variadic: true }],
@@ -75,7 +75,7 @@ export const attributesCommand = defineCommand({
     let loaded: { predictor: AttributePredictor; name: string };
     const detector = await loadFaceDetector({ backend, modelDir: faceApiDir });
     try {
-      loaded = await loadPredictor(flags.model ?? 'student', backend, faceApiDir);
+      loaded = await loadPredictor(flags.model ?? 'teacher', backend, faceApiDir);
     } catch (error) {
       detector.dispose();
       io.stderr.write(`mobilenet-kit attributes: ${(error as Error).message}\n`);

@@ -52,7 +52,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'classify', summary: 'classify image files with a trained classifier: the top-k labels and probabilities', load: async () => (await import('./classify')).classifyCommand },
   { name: 'embed', summary: 'find faces and print a 128-d descriptor for each (face-api teacher or a MobileNet student)', load: async () => (await import('./embed')).embedCommand },
   { name: 'match', summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)', load: async () => (await import('./match')).matchCommand },
-  { name: 'attributes', summary: 'find faces and tell the age, gender and expression of each (one MobileNet pass per face)', load: async () => (await import('./attributes')).attributesCommand },
+  { name: 'attributes', summary: "find faces and tell the age, gender and expression of each (face-api's two nets in our IR, or your distilled MobileNet)", load: async () => (await import('./attributes')).attributesCommand },
   { name: 'import', summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine) into a model folder', load: async () => (await import('./import')).importCommand },
   { name: 'export', summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file', load: async () => (await import('./export')).exportCommand },
 ];
