@@ -9,7 +9,7 @@ import type { AttributePredictor, FaceAttributes } from '../face-attributes';
 import { EXPRESSION_LABELS } from '../face-api/expression-net-graph';
 import { GENDER_LABELS } from '../face-api/age-gender-net-graph';
 import { type DistillSet, IDENTITY_AUGMENTATION, renderDistillView, renderView } from './distill-set';
-import { shuffledBatches } from './distill-trainer';
+import { type DistillStudentOptions, shuffledBatches } from './distill-trainer';
 import { type EmbeddingTrainConfig, type TrainBatchProgress, type TrainEmbeddingResult, type TrainEpochResult, trainEmbedding } from './embedding-trainer';
 
 /** One face's attributes as a row in ATTRIBUTE_VECTOR's layout (age, gender probabilities, expression probabilities). */
@@ -161,25 +161,16 @@ export function attributeAgreement(student: readonly ArrayLike<number>[], teache
   return { faces: n, genderAgreement: gender / n, ageMeanAbsDiff: age / n, expressionAgreement: expression / n, expressionKl: kl / n };
 }
 
-export interface DistillAttributesOptions {
-  /** The student (attributeStudentGraph / createAttributeStudent) and its starting weights; ignored when resuming. */
-  readonly graph: Graph;
-  readonly weights: Weights;
-  readonly metadata?: Record<string, unknown>;
-  /** A distillation set labelled by the attribute teachers (relabelDistillSet with attributeTeacherEmbedder). */
-  readonly set: DistillSet;
-  readonly tf: typeof tfc;
-  readonly tfl: typeof tflayers;
-  readonly tfBackend: string;
-  readonly config?: Partial<EmbeddingTrainConfig>;
+/**
+ * What distillAttributes takes: distillStudent's options (the student and its
+ * weights, the set, tf, config, checkpoint, resume, callbacks) without the
+ * embedding-only mirror and relational settings, plus the attribute loss.
+ * `set` is labelled by the attribute teachers (relabelDistillSet with
+ * attributeTeacherEmbedder); `validate` measures the agreements on the
+ * held-out views after each epoch.
+ */
+export interface DistillAttributesOptions extends Omit<DistillStudentOptions, 'mirror' | 'relational'> {
   readonly loss?: Partial<AttributeLossSettings>;
-  readonly checkpointFile?: string;
-  readonly resume?: boolean;
-  /** Measure agreement on the held-out views after each epoch. Default true. */
-  readonly validate?: boolean;
-  readonly onStart?: (info: { startEpoch: number; config: EmbeddingTrainConfig; resumed: boolean }) => void;
-  readonly onBatch?: (p: TrainBatchProgress) => void;
-  readonly onEpoch?: (r: TrainEpochResult) => void | Promise<void>;
 }
 
 /**
