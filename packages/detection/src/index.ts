@@ -73,3 +73,4 @@ export { anchorsFor, detectorConfig, detectorOptions, type DetectorConfig, type 
 export { initializeDetectorWeights } from './initialize-detector';
 export { augmentSsd, type AugmentedImage, type SsdAugmentOptions } from './data/augment';
 export { transferWeights } from './transfer-weights';
+export { composeScenes, type ComposeScenesOptions, type ComposedScene, type ObjectSprite } from './data/compose-scenes';

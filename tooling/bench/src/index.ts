@@ -7,3 +7,4 @@ export { quantile, summarize, type Timing } from './stats';
 export { benchDetection, type BenchImage, type DetectionBenchOptions, type DetectionResult } from './bench-detection';
 export { faceApiModelDir, faceApiOnTfjs, type FaceApi, type FaceApiDetection } from './face-api-on-tfjs';
 export { DETECTION_TARGETS, OUTSIDE_NETWORK_TARGET, formatDetectionTable, formatDetectionTargets } from './report-detection';
+export { fashionSprites, readBackgrounds, writeDetectionSet, type DetectionSetOptions } from './detection-set';
