@@ -13,6 +13,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ['default', ['json', { outputFile: '.vitest-results/results.json' }]],
     pool: 'forks',
+    // vitest runs a file per core at once; threaded wasm in each of them (the backend's default,
+    // every core) oversubscribed the 2 CI cores until a 120 s hook timed out. One thread per test
+    // process; packages/backend-wasm/tests/default-threads.test.ts clears this and tests the default.
+    env: { MOBILENET_KIT_WASM_THREADS: '1' },
     // Drops tfjs's "install our node backend" banner from the test log (see the file).
     setupFiles: [fileURLToPath(new URL('./vitest-setup.ts', import.meta.url))],
   },
