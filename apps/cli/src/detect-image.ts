@@ -45,11 +45,11 @@ function fileError(file: string, error: unknown): FailedImage {
  * cannot be read or written gives a FailedImage; a failure of the detector
  * itself is thrown, since every other file would fail the same way.
  */
-export async function detectFile(detector: Detector, file: string, options: Required<DetectOptions>, output?: string): Promise<ImageReport> {
+export async function detectFile(detector: Detector, file: string, options: Required<DetectOptions>, output?: string, decodeOptions: { allowSvg?: boolean } = {}): Promise<ImageReport> {
   const t0 = performance.now();
   let image: RgbImage;
   try {
-    image = await decodeImage(file);
+    image = await decodeImage(file, { allowSvg: decodeOptions.allowSvg === true });
   } catch (error) {
     return fileError(file, error);
   }

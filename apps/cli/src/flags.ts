@@ -68,3 +68,9 @@ export function pathFlag(valueName: string, description: string, defaultText?: s
     parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
   };
 }
+
+/**
+ * --allow-svg: SVG images are refused by default (an SVG can refer to other files and URLs);
+ * with the flag a self-contained SVG is rasterised (@mobilenet-kit/image's SVG policy).
+ */
+export const ALLOW_SVG_FLAG = booleanFlag('rasterise SVG images too (self-contained ones only: no links to other files or URLs); refused by default');

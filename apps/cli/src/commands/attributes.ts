@@ -7,7 +7,7 @@ import { defineCommand, type FlagSpec } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { outputPaths } from '../detect-image';
 import { FORMAT_FLAG } from '../output-format';
-import { booleanFlag, pathFlag } from '../flags';
+import { ALLOW_SVG_FLAG, booleanFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { FACE_API_DIR_FLAG, MARGIN_FLAG, MIN_SCORE_FLAG, defaultFaceApiDir } from './embed';
 
@@ -50,6 +50,7 @@ export const attributesCommand = defineCommand({
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)', variadic: true }],
   flags: {
+    'allow-svg': ALLOW_SVG_FLAG,
     backend: INFERENCE_BACKEND_FLAG,
     model: ATTRIBUTE_MODEL_FLAG,
     'min-score': MIN_SCORE_FLAG,
@@ -88,7 +89,7 @@ export const attributesCommand = defineCommand({
       for (const [i, file] of positionals.entries()) {
         let image: RgbImage;
         try {
-          image = await decodeImage(file);
+          image = await decodeImage(file, { allowSvg: flags['allow-svg'] === true });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           const failure = { file, error: error instanceof ImageError ? message : `${file}: ${message}` };

@@ -1,7 +1,7 @@
 import { whereClassifiersComeFrom, resolveModelDir } from '../classifier-model';
 import { defineCommand, type FlagSpec } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
-import { booleanFlag, numberFlag, pathFlag } from '../flags';
+import { ALLOW_SVG_FLAG, booleanFlag, numberFlag, pathFlag } from '../flags';
 import { formatPercent } from '../format/numbers';
 import { EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
@@ -19,6 +19,7 @@ export const classifyCommand = defineCommand({
   ].join('\n'),
   positionals: [{ name: 'images…', description: 'one or more image files', variadic: true, optional: true }],
   flags: {
+    'allow-svg': ALLOW_SVG_FLAG,
     model: MODEL_DIR_FLAG,
     'top-k': numberFlag({ valueName: 'K', description: 'classes per image', allowed: 'an integer ≥ 1', default: '5 (at most the classes)', integer: true, min: 1 }),
     backend: INFERENCE_BACKEND_FLAG,
@@ -42,7 +43,7 @@ export const classifyCommand = defineCommand({
     const classifier = await loadClassifier(modelDir, { backend });
     try {
       const images = [];
-      for (const file of files) images.push(await decodeImage(file));
+      for (const file of files) images.push(await decodeImage(file, { allowSvg: flags['allow-svg'] === true }));
       const results = await classify(classifier, images, { topK: flags['top-k'] ?? 5 });
       if (flags.json) {
         io.stdout.write(`${JSON.stringify(files.map((image, i) => ({ image, predictions: results[i] })), null, 2)}\n`);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { DetectOptions } from '@mobilenet-kit/detection';
 import { DETECT_BACKEND_FLAG, type DetectBackend, startCommandBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
-import { booleanFlag, numberFlag } from '../flags';
+import { ALLOW_SVG_FLAG, booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { FORMAT_FLAG } from '../output-format';
 import type { ImageReport } from '../detect-image';
@@ -64,6 +64,7 @@ export const detectCommand = defineCommand({
     json: booleanFlag('print { backend (with default: why, when --backend is not given), modelDir, options, images: [{ file, width, height, detections, timings, output } or { file, error }] } as JSON'),
     'model-dir': folderFlag('DIR', "folder holding face-api's ssd_mobilenetv1_model-weights_manifest.json and .bin", 'model/ of the installed @vladmandic/face-api'),
     model: folderFlag('DIR', 'a detector folder (train detector, saveDetector): its graph, anchors, labels, preprocessing and defaults instead of the face detector'),
+    'allow-svg': ALLOW_SVG_FLAG,
     'class-agnostic': booleanFlag('one non-max suppression over all classes (one box and label per object)'),
   },
   examples: [
@@ -112,7 +113,7 @@ export const detectCommand = defineCommand({
       const outputs = outDir !== undefined ? outputPaths(positionals, outDir, flags.format) : undefined;
       if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}${defaultReason !== undefined ? `; default: ${defaultReason}` : ''}\n${flags.model !== undefined ? `detector: ${path.resolve(flags.model)} (${detector.labels.filter((l) => l !== null).join(', ')})` : `face detector: SSD MobileNetV1 (face-api weights in ${modelDir})`}, loaded in ${loadMs.toFixed(0)} ms\n`);
       for (const [i, file] of positionals.entries()) {
-        const report = await detectFile(detector, file, options, outputs?.[i]);
+        const report = await detectFile(detector, file, options, outputs?.[i], { allowSvg: flags['allow-svg'] === true });
         reports.push(report);
         if ('error' in report) io.stderr.write(`mobilenet-kit detect: ${report.error}\n`);
         else if (!flags.json) io.stdout.write(`\n${renderImageReport(report)}`);

@@ -5,7 +5,7 @@ import { type EmbeddedFace, type Embedder, DEFAULT_FACE_MARGIN, detectAndEmbed, 
 import { decodeImage, ImageError, type RgbImage } from '@mobilenet-kit/image';
 import { type DetectBackend, INFERENCE_BACKEND_FLAG, startCommandBackend, startDetectBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
-import { booleanFlag, numberFlag } from '../flags';
+import { ALLOW_SVG_FLAG, booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 
 /** --model: 'teacher' (face-api's recognition net) or a folder written by saveEmbedderModel (a student). */
@@ -77,10 +77,10 @@ export async function loadFaceModels(backend: DetectBackend, model: string, face
 export type FaceFileReport = { readonly file: string; readonly width: number; readonly height: number; readonly faces: readonly EmbeddedFace[] } | { readonly file: string; readonly error: string };
 
 /** Decodes one file and embeds its faces; a file that cannot be read gives `{ file, error }`. */
-export async function embedFile(models: FaceModels, file: string, options: { minScore: number; margin: number }): Promise<FaceFileReport> {
+export async function embedFile(models: FaceModels, file: string, options: { minScore: number; margin: number; allowSvg?: boolean }): Promise<FaceFileReport> {
   let image: RgbImage;
   try {
-    image = await decodeImage(file);
+    image = await decodeImage(file, { allowSvg: options.allowSvg === true });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { file, error: error instanceof ImageError ? message : `${file}: ${message}` };
@@ -108,6 +108,7 @@ export const embedCommand = defineCommand({
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files (JPEG, PNG, WebP, GIF, TIFF, AVIF)', variadic: true }],
   flags: {
+    'allow-svg': ALLOW_SVG_FLAG,
     backend: INFERENCE_BACKEND_FLAG,
     model: FACE_MODEL_FLAG,
     'min-score': MIN_SCORE_FLAG,
@@ -129,7 +130,7 @@ export const embedCommand = defineCommand({
     try {
       if (!flags.json) io.stdout.write(`backend: ${models.embedder.backend.name}\nmodel: ${models.model}\n`);
       for (const file of positionals) {
-        const report = await embedFile(models, file, { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN });
+        const report = await embedFile(models, file, { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN, allowSvg: flags['allow-svg'] === true });
         reports.push(report);
         if ('error' in report) {
           io.stderr.write(`mobilenet-kit embed: ${report.error}\n`);

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher } from '@mobilenet-kit/face';
 import { defineCommand } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
-import { booleanFlag, numberFlag, pathFlag } from '../flags';
+import { ALLOW_SVG_FLAG, booleanFlag, numberFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
 import { FACE_API_DIR_FLAG, FACE_MODEL_FLAG, type FaceModels, MARGIN_FLAG, MIN_SCORE_FLAG, embedFile, loadFaceModels } from './embed';
@@ -19,7 +19,7 @@ interface GalleryResult {
  * holding photos: the best-scoring face of each photo becomes a reference
  * descriptor of that person.
  */
-async function galleryFromFolder(models: FaceModels, dir: string, threshold: number, options: { minScore: number; margin: number }): Promise<GalleryResult> {
+async function galleryFromFolder(models: FaceModels, dir: string, threshold: number, options: { minScore: number; margin: number; allowSvg?: boolean }): Promise<GalleryResult> {
   const people = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
   if (people.length === 0) throw new Error(`--gallery ${dir}: no subfolders; expected one folder per person holding their photos, or a FaceMatcher JSON file`);
   const matcher = new FaceMatcher([], { threshold, dimensions: models.embedder.dimensions });
@@ -66,6 +66,7 @@ export const matchCommand = defineCommand({
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files to match (none: only build, and with --save-gallery save, the gallery)', variadic: true, optional: true }],
   flags: {
+    'allow-svg': ALLOW_SVG_FLAG,
     gallery: pathFlag('PATH', 'a folder of per-person subfolders of photos, or a FaceMatcher JSON file (required)'),
     backend: INFERENCE_BACKEND_FLAG,
     model: FACE_MODEL_FLAG,
@@ -79,7 +80,7 @@ export const matchCommand = defineCommand({
   examples: ['mobilenet-kit match --gallery people/ group.jpg', 'mobilenet-kit match --gallery people/ --save-gallery people.json', 'mobilenet-kit match --gallery people.json a.jpg b.jpg --json'],
   async run({ flags, positionals }, io) {
     if (flags.gallery === undefined) throw new UsageError('--gallery is required: a folder of per-person subfolders, or a FaceMatcher JSON file', 'match');
-    const options = { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN };
+    const options = { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN, allowSvg: flags['allow-svg'] === true };
     let models: FaceModels;
     const started = await startCommandBackend(flags.backend, io, { modelsInTurn: true, json: flags.json });
     try {
