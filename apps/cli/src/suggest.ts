@@ -4,7 +4,7 @@ import { distance } from 'fastest-levenshtein';
  * The candidate a mistyped word most likely meant, or undefined when none is
  * close: at most 1 edit for words of up to 3 letters, 2 up to 8 letters (a
  * swapped pair is 2), 3 beyond; or a candidate the word starts (`det` → `detect`). Ties go to the
- * candidate listed first.
+ * candidate listed first. Two neighbouring letters swapped count as one edit (`ego` → `geo`).
  */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   const w = word.toLowerCase();
@@ -12,7 +12,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of candidates) {
-    const d = distance(w, candidate.toLowerCase());
+    const c = candidate.toLowerCase();
+    const d = isAdjacentSwap(w, c) ? 1 : distance(w, c);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
@@ -28,4 +29,11 @@ export function closest(word: string, candidates: readonly string[]): string | u
 export function didYouMean(word: string, candidates: readonly string[], quote: (s: string) => string = (s) => JSON.stringify(s)): string {
   const guess = closest(word, candidates);
   return guess === undefined ? '' : `; did you mean ${quote(guess)}?`;
+}
+
+/** `a` is `b` with two neighbouring letters swapped. */
+function isAdjacentSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  const diff = [...a].flatMap((ch, i) => (ch === b[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === diff[0]! + 1 && a[diff[0]!] === b[diff[1]!] && a[diff[1]!] === b[diff[0]!];
 }

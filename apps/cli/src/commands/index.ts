@@ -40,6 +40,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./train-detector')).trainDetectorCommand,
   },
   {
+    name: 'train geo',
+    summary: 'train a PlaNet geolocation model (MobileNet over adaptive S2 cells) on a folder of located photos, with checkpoints and --resume',
+    load: async () => (await import('./train-geo')).trainGeoCommand,
+  },
+  {
     name: 'evaluate',
     summary: 'score a trained classifier on a test set: accuracy, top-5, per-class precision and recall, confusion matrix',
     load: async () => (await import('./evaluate')).evaluateCommand,
@@ -53,6 +58,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'embed', summary: 'find faces and print a 128-d descriptor for each (face-api teacher or a MobileNet student)', load: async () => (await import('./embed')).embedCommand },
   { name: 'match', summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)', load: async () => (await import('./match')).matchCommand },
   { name: 'attributes', summary: "find faces and tell the age, gender and expression of each (face-api's two nets in our IR, or your distilled MobileNet)", load: async () => (await import('./attributes')).attributesCommand },
+  { name: 'geolocate', summary: 'where on Earth was each photo taken: the most probable S2 cells of a PlaNet model (train geo)', load: async () => (await import('./geolocate')).geolocateCommand },
   { name: 'import', summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine) into a model folder', load: async () => (await import('./import')).importCommand },
   { name: 'export', summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file', load: async () => (await import('./export')).exportCommand },
 ];
