@@ -42,7 +42,7 @@ export const geolocateCommand = defineCommand({
     const out: unknown[] = [];
     try {
       for (const file of positionals) {
-        let image;
+        let image: import('@mobilenet-kit/image').RgbImage;
         try {
           image = await decodeImage(file, { allowSvg: flags['allow-svg'] === true });
         } catch (error) {

@@ -1,7 +1,5 @@
-import type { Graph, Weights } from '@mobilenet-kit/core';
 import type { RgbImage } from '@mobilenet-kit/image';
 import type * as tfc from '@tensorflow/tfjs-core';
-import type * as tflayers from '@tensorflow/tfjs-layers';
 import { ATTRIBUTE_LOGITS_OUTPUT, ATTRIBUTE_VECTOR } from '../attribute-student';
 import type { Embedder } from '../embedder';
 import { FaceOptionError } from '../errors';
@@ -10,7 +8,7 @@ import { EXPRESSION_LABELS } from '../face-api/expression-net-graph';
 import { GENDER_LABELS } from '../face-api/age-gender-net-graph';
 import { type DistillSet, IDENTITY_AUGMENTATION, renderDistillView, renderView } from './distill-set';
 import { type DistillStudentOptions, shuffledBatches } from './distill-trainer';
-import { type EmbeddingTrainConfig, type TrainBatchProgress, type TrainEmbeddingResult, type TrainEpochResult, trainEmbedding } from './embedding-trainer';
+import { type TrainEmbeddingResult, trainEmbedding } from './embedding-trainer';
 
 /** One face's attributes as a row in ATTRIBUTE_VECTOR's layout (age, gender probabilities, expression probabilities). */
 export function attributeVector(a: FaceAttributes): Float32Array {
