@@ -37,8 +37,14 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "apt-get install ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  as_root apt-get update
-  as_root apt-get install -y --no-install-recommends "${missing[@]}"
+  # apt's page of progress goes to a log; it is printed only when apt fails.
+  apt_log="$(mktemp -t mobilenet-kit-apt.XXXXXX)"
+  if ! { as_root apt-get update && as_root apt-get install -y --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1; then
+    cat "$apt_log" >&2
+    echo "setup: apt-get install ${missing[*]} failed (log above, also in $apt_log)" >&2
+    exit 1
+  fi
+  rm -f "$apt_log"
 fi
 
 # pnpm, pinned. Installed with npm: `corepack enable` needs extra settings here (FACTS.md).
