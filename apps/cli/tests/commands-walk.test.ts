@@ -107,16 +107,4 @@ describe('every command', () => {
   });
 });
 
-describe('the examples that need no files run', () => {
-  for (const name of ['summary', 'paper']) {
-    it(`${name}'s examples exit 0`, async () => {
-      const command = await load(name);
-      for (const example of command.examples ?? []) {
-        const r = await runCli([...name.split(' '), ...exampleArgs(example, name)]);
-        expect(r.stderr, example).toBe('');
-        expect(r.code, example).toBe(EXIT_OK);
-        expect(r.stdout).not.toMatch(/\bissues? #?\d+/i);
-      }
-    });
-  }
-});
+// The examples of the commands that need only photos run, as printed, in examples-run.test.ts.
