@@ -7,8 +7,9 @@ set -euo pipefail
 
 PNPM_VERSION=10.34.9
 # Debian packages the tests need (test data, a browser). Later issues add to
-# this list, e.g. chromium (WebGL tests), dataset-fashion-mnist (training).
-APT_PACKAGES=(dataset-fashion-mnist chromium)
+# this list, e.g. chromium (WebGL tests), dataset-fashion-mnist (training),
+# libimage-exiftool-perl (an independent EXIF GPS writer for the geo tests).
+APT_PACKAGES=(dataset-fashion-mnist chromium libimage-exiftool-perl)
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1

@@ -176,6 +176,7 @@ export class FaceMatcher {
       const e = entry as { label?: unknown; descriptors?: unknown } | null;
       if (!e || typeof e !== 'object' || typeof e.label !== 'string' || e.label.length === 0) throw new FaceMatcherFormatError(`${source}: ${at}.label must be a non-empty string`);
       if (!Array.isArray(e.descriptors)) throw new FaceMatcherFormatError(`${source}: ${at}.descriptors must be an array of number arrays`);
+      if (e.descriptors.length === 0) throw new FaceMatcherFormatError(`${source}: ${at}.descriptors is empty (label "${e.label}"): each person needs at least one reference descriptor`);
       const descriptors = e.descriptors.map((d: unknown, j: number) => {
         const where = `${at}.descriptors[${j}] (label "${e.label}")`;
         if (!Array.isArray(d)) throw new FaceMatcherFormatError(`${source}: ${where} must be an array of numbers`);

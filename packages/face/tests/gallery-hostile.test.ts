@@ -13,6 +13,7 @@ describe('gallery JSON validation', () => {
     ['a value beyond float32', doc([{ label: 'ann', descriptors: [[1e39, 0]] }]), /\[0\] is 1e\+39 \(beyond float32\)/],
     ['a wrong-length vector', doc([{ label: 'ann', descriptors: [[1, 0]] }, { label: 'bob', descriptors: [[1, 0, 0]] }]), /labels\[1\]\.descriptors\[0\] \(label "bob"\) has 3 values, expected 2/],
     ['a null value (NaN written by JSON.stringify)', doc([{ label: 'ann', descriptors: [[null, 0]] }]), /\[0\] is null, expected a finite number/],
+    ['a person without any reference (found by gallery-properties)', doc([{ label: 'ann', descriptors: [[1, 0]] }, { label: 'bob', descriptors: [] }]), /labels\[1\]\.descriptors is empty \(label "bob"\): each person needs at least one reference descriptor/],
     ['an empty label', doc([{ label: '', descriptors: [[1]] }]), /labels\[0\]\.label must be a non-empty string/],
     ['100 000 nested arrays', `{"labels": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`, /^g\.json: JSON nests deeper than the limit of 256 levels/],
   ];
