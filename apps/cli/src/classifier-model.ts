@@ -7,11 +7,13 @@ import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { UsageError } from './usage-error';
 
-/** The pretrained MobileNet v1 files people have, by where they come from (what `mobilenet-kit import` reads). */
+/**
+ * The pretrained MobileNet v1 files `mobilenet-kit import` reads today. Keep to what works: Keras .h5,
+ * TF Hub's graph models and ONNX files are not importable yet, and a newcomer told otherwise loses an hour.
+ */
 export const PRETRAINED_SOURCES = [
-  "Keras Applications' weights mobilenet_1_0_224_tf.h5 (https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/mobilenet_1_0_224_tf.h5; other α and sizes beside it)",
-  "TF Hub's tfjs model of mobilenet_v1_100_224/classification (model.json and its group1-shard*of* files, https://tfhub.dev/google/tfjs-model/imagenet/mobilenet_v1_100_224/classification/3/default/1)",
-  'a Teachable Machine image export (model.json, weights.bin, metadata.json) or an ONNX MobileNet v1',
+  "a tfjs layers model.json with its weight files (what tfjs's model.save() writes, or tensorflowjs_converter --output_format tfjs_layers_model from a Keras MobileNet)",
+  'a Teachable Machine image export (model.json, weights.bin, metadata.json)',
 ] as const;
 
 /** What to do without a classifier: import a pretrained one, or train one on a folder. */
