@@ -11,3 +11,4 @@ export type { BoxUnits, ImageTransform, ResizeMode } from './transform';
 export { defaultFontScale, drawDetections, layoutLabels } from './draw';
 export type { Detection, DrawOptions, LabelLayout, LabelRect, PlacedLabel, Rgb } from './draw';
 export { encodePng, writeImage } from './encode';
+export { SVG_FONT_FAMILY, escapeXml, rasterizeSvg, svgDocument, svgToPng } from './svg';

@@ -1,8 +1,7 @@
+import { escapeXml, svgDocument } from '@mobilenet-kit/image';
 import type { DetectionEvaluation } from './evaluate-detections';
 
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
-
-const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
  * The VOC precision–recall curve (IoU 0.5) of every class as one SVG chart:
@@ -19,8 +18,6 @@ export function prCurvesSvg(evaluation: DetectionEvaluation, { width = 640, heig
   const X = (r: number) => (left + r * w).toFixed(1);
   const Y = (p: number) => (top + (1 - p) * h).toFixed(1);
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif" font-size="12">`,
-    `<rect width="${width}" height="${height}" fill="white"/>`,
     `<text x="${left}" y="22" font-size="14">${escapeXml(title)} · mAP50 ${evaluation.mAP50.toFixed(3)} · mAP ${evaluation.mAP.toFixed(3)}</text>`,
   ];
   for (let i = 0; i <= 10; i++) {
@@ -44,6 +41,5 @@ export function prCurvesSvg(evaluation: DetectionEvaluation, { width = 640, heig
     parts.push(`<line x1="${left + w + 12}" y1="${ly - 4}" x2="${left + w + 30}" y2="${ly - 4}" stroke="${colour}" stroke-width="3"/>`);
     parts.push(`<text x="${left + w + 36}" y="${ly}">${escapeXml(c.name)} ${ap}</text>`);
   });
-  parts.push('</svg>');
-  return parts.join('\n');
+  return svgDocument({ width, height }, parts);
 }

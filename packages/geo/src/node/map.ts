@@ -1,8 +1,8 @@
+import { escapeXml, svgDocument, svgToPng } from '@mobilenet-kit/image';
 import { geoEquirectangular, geoGraticule10, geoPath } from 'd3-geo';
 import type { CellPrediction } from '../geolocate';
 import type { LatLon } from '../distance';
 import { loadAtlas } from './atlas';
-import { escapeXml, svgToPng } from './svg';
 
 export interface GeoMapOptions {
   /** Cells to shade, by probability (the most probable darkest). */
@@ -35,9 +35,7 @@ export function geoMapSvg(options: GeoMapOptions): string {
     return xy ? `<circle cx="${xy[0].toFixed(1)}" cy="${xy[1].toFixed(1)}" r="${(width / 150).toFixed(1)}" fill="${color}" stroke="#000" stroke-width="1.5"/>` : '';
   };
   const line = options.estimate && options.truth ? `<path d="${p({ type: 'LineString', coordinates: [[options.estimate.lon, options.estimate.lat], [options.truth.lon, options.truth.lat]] })}" fill="none" stroke="#000" stroke-width="1.5" stroke-dasharray="4 3"/>` : '';
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="#a6cee3"/>`,
+  return svgDocument({ width, height, background: '#a6cee3' }, [
     `<path d="${p(geoGraticule10())}" fill="none" stroke="#ffffff" stroke-opacity="0.5" stroke-width="0.5"/>`,
     `<path d="${p(land)}" fill="#e8e2c8" stroke="#8c8c6c" stroke-width="0.6"/>`,
     `<path d="${p(borders)}" fill="none" stroke="#a0a080" stroke-width="0.4"/>`,
@@ -45,9 +43,8 @@ export function geoMapSvg(options: GeoMapOptions): string {
     line,
     options.truth ? marker(options.truth, '#2ca02c') : '',
     options.estimate ? marker(options.estimate, '#d62728') : '',
-    options.title ? `<text x="10" y="${height - 10}" font-family="sans-serif" font-size="${Math.round(width / 60)}" fill="#000">${escapeXml(options.title)}</text>` : '',
-    '</svg>',
-  ].join('');
+    options.title ? `<text x="10" y="${height - 10}" font-size="${Math.round(width / 60)}" fill="#000">${escapeXml(options.title)}</text>` : '',
+  ]);
 }
 
 /** The world map as PNG bytes (sharp renders the SVG). */

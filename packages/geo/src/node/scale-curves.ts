@@ -1,5 +1,5 @@
+import { escapeXml, svgDocument, svgToPng } from '@mobilenet-kit/image';
 import { IM2GPS_SCALES_KM, type GeoScores } from '../metrics';
-import { escapeXml, svgToPng } from './svg';
 
 export interface ScaleCurvePoint {
   readonly epoch: number;
@@ -17,17 +17,17 @@ const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
  */
 export function scaleCurvesSvg(history: readonly ScaleCurvePoint[], size = { width: 800, height: 360 }): string {
   const { width, height } = size;
-  const m = { left: 50, right: 150, top: 20, bottom: 40 };
+  const m = { left: 50, right: 190, top: 20, bottom: 40 };
   const n = history.length;
   const x = (i: number) => (n <= 1 ? (m.left + width - m.right) / 2 : m.left + ((width - m.left - m.right) * i) / (n - 1));
   const y = (v: number) => height - m.bottom - (height - m.top - m.bottom) * v;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">`, `<rect width="${width}" height="${height}" fill="#fff"/>`];
+  const parts: string[] = [];
   for (let g = 0; g <= 10; g++) {
     parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${y(g / 10)}" y2="${y(g / 10)}" stroke="#ddd"/>`);
-    if (g % 2 === 0) parts.push(`<text x="${m.left - 6}" y="${y(g / 10) + 4}" text-anchor="end" font-family="sans-serif" font-size="11">${g * 10}%</text>`);
+    if (g % 2 === 0) parts.push(`<text x="${m.left - 6}" y="${y(g / 10) + 4}" text-anchor="end" font-size="11">${g * 10}%</text>`);
   }
-  history.forEach((h, i) => parts.push(`<text x="${x(i)}" y="${height - m.bottom + 16}" text-anchor="middle" font-family="sans-serif" font-size="11">${h.epoch}</text>`));
-  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 6}" text-anchor="middle" font-family="sans-serif" font-size="12">epoch (held-out share within each distance)</text>`);
+  history.forEach((h, i) => parts.push(`<text x="${x(i)}" y="${height - m.bottom + 16}" text-anchor="middle" font-size="11">${h.epoch}</text>`));
+  parts.push(`<text x="${(m.left + width - m.right) / 2}" y="${height - 6}" text-anchor="middle" font-size="12">epoch (held-out share within each distance)</text>`);
   const last = history[n - 1];
   IM2GPS_SCALES_KM.forEach((s, k) => {
     const key = String(s) as keyof GeoScores['withinKm'];
@@ -38,12 +38,11 @@ export function scaleCurvesSvg(history: readonly ScaleCurvePoint[], size = { wid
     const base = last?.baselines?.mostPopulous;
     if (base) parts.push(`<line x1="${m.left}" x2="${width - m.right}" y1="${y(base.withinKm[key])}" y2="${y(base.withinKm[key])}" stroke="${color}" stroke-dasharray="5 4"/>`);
     const value = last ? `${(100 * last.scores.withinKm[key]).toFixed(1)}%` : '';
-    parts.push(`<text x="${width - m.right + 10}" y="${m.top + 18 * k + 12}" font-family="sans-serif" font-size="12" fill="${color}">${escapeXml(`${s} km: ${value}`)}</text>`);
+    parts.push(`<text x="${width - m.right + 10}" y="${m.top + 18 * k + 12}" font-size="12" fill="${color}">${escapeXml(`${s} km: ${value}`)}</text>`);
   });
-  if (last) parts.push(`<text x="${width - m.right + 10}" y="${m.top + 18 * 5 + 16}" font-family="sans-serif" font-size="11">median ${Math.round(last.scores.medianKm)} km</text>`);
-  if (last?.baselines?.mostPopulous) parts.push(`<text x="${width - m.right + 10}" y="${m.top + 18 * 6 + 16}" font-family="sans-serif" font-size="11">dashed: most populous cell</text>`);
-  parts.push('</svg>');
-  return parts.join('');
+  if (last) parts.push(`<text x="${width - m.right + 10}" y="${m.top + 18 * 5 + 16}" font-size="11">median ${Math.round(last.scores.medianKm)} km</text>`);
+  if (last?.baselines?.mostPopulous) parts.push(`<text x="${width - m.right + 10}" y="${m.top + 18 * 6 + 16}" font-size="11">dashed: most populous cell</text>`);
+  return svgDocument({ width, height }, parts);
 }
 
 export async function renderScaleCurves(history: readonly ScaleCurvePoint[]): Promise<Uint8Array> {

@@ -1,9 +1,9 @@
 import { deriveSeed, mulberry32 } from '@mobilenet-kit/core';
+import { rasterizeSvg } from '@mobilenet-kit/image';
 import { geoAzimuthalEquidistant, geoContains, geoPath } from 'd3-geo';
 import { EARTH_RADIUS_KM, greatCircleKm, type LatLon } from '../distance';
 import { GeoOptionError } from '../errors';
 import { loadAtlas } from './atlas';
-import { rasterizeSvg } from './svg';
 
 /**
  * The offline geolocation benchmark: views of the Earth rendered from Natural
