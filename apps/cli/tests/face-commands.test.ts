@@ -92,6 +92,25 @@ describe('mobilenet-kit match', () => {
     expect(again.images).toEqual(out.images);
   });
 
+  it('saves a binary gallery file (a name not ending in .json) that matches like the JSON one; --threshold applies to it; a cut file is refused', async () => {
+    const binary = path.join(dir, 'people.gallery');
+    const save = await runCli(['match', '--gallery', path.join(dir, 'gallery.json'), '--save-gallery', binary]);
+    expect(save.code, save.stderr).toBe(EXIT_OK);
+    expect(readFileSync(binary).subarray(0, 8).toString('latin1')).toBe('MKGALLRY');
+    const fromJson = JSON.parse((await runCli(['match', '--gallery', path.join(dir, 'gallery.json'), SAMPLE1, '--json'])).stdout) as MatchJson;
+    const fromBinary = JSON.parse((await runCli(['match', '--gallery', binary, SAMPLE1, '--json'])).stdout) as MatchJson;
+    expect(fromBinary.gallery).toEqual(fromJson.gallery);
+    expect(fromBinary.images).toEqual(fromJson.images);
+    const strict = JSON.parse((await runCli(['match', '--gallery', binary, SAMPLE1, '--json', '--threshold', '0.0001'])).stdout) as MatchJson;
+    expect(strict.gallery.threshold).toBe(0.0001);
+    expect(strict.images[0]!.faces.every((f) => f.label === 'unknown')).toBe(true);
+    const cut = path.join(dir, 'cut.gallery');
+    writeFileSync(cut, readFileSync(binary).subarray(0, 200));
+    const run = await runCli(['match', '--gallery', cut, SAMPLE1]);
+    expect(run.code).toBe(EXIT_FAILURE);
+    expect(run.stderr).toMatch(/^mobilenet-kit match: .*cut\.gallery: is 200 bytes long, but its header promises 2 references of 128 values \(\d+ bytes\): truncated/m);
+  });
+
   it('refuses a gallery file that is not JSON or has vectors of the wrong length, and a missing --gallery', async () => {
     const notJson = path.join(dir, 'broken.json');
     writeFileSync(notJson, '{"format": "mobilenet-kit-face-matcher", ');

@@ -70,7 +70,14 @@ export function euclideanDistance(a: ArrayLike<number>, b: ArrayLike<number>): n
 export class FaceMatcher {
   readonly threshold: number;
   readonly dimensions: number;
-  private readonly labels = new Map<string, Float32Array[]>();
+  /** The people, in the order they were first added. */
+  private readonly people: string[] = [];
+  private readonly personIndex = new Map<string, number>();
+  // The references as one row-major matrix (and each row's person), grown by doubling: a gallery
+  // of 10⁶ references is one 512 MB buffer (128-d) instead of 10⁶ small arrays, and match() scans it linearly.
+  private rows: Float32Array = new Float32Array(0);
+  private rowPeople: Uint32Array = new Uint32Array(0);
+  private count = 0;
 
   constructor(labeled: readonly LabeledDescriptors[], options: { threshold?: number; dimensions?: number } = {}) {
     if (!Array.isArray(labeled)) throw new FaceOptionError('FaceMatcher', 'labeled', labeled, 'expected an array of { label, descriptors }');
@@ -85,49 +92,96 @@ export class FaceMatcher {
     for (const { label, descriptors } of labeled) for (const d of descriptors) this.add(label, d);
   }
 
+  /**
+   * A matcher over a reference matrix as it lies in a file (`decodeGallery`): `rows` holds
+   * `rowPeople.length` descriptors of `dimensions` values, row r belonging to `people[rowPeople[r]]`.
+   * Used as given, not copied; the caller has checked every value.
+   */
+  static fromMatrix(people: readonly string[], rowPeople: Uint32Array, rows: Float32Array, options: { threshold: number; dimensions: number }): FaceMatcher {
+    const matcher = new FaceMatcher([], options);
+    for (const [i, person] of people.entries()) {
+      matcher.people.push(person);
+      matcher.personIndex.set(person, i);
+    }
+    matcher.rows = rows;
+    matcher.rowPeople = rowPeople;
+    matcher.count = rowPeople.length;
+    return matcher;
+  }
+
+  /** The same references under another threshold (shared, not copied). */
+  withThreshold(threshold: number): FaceMatcher {
+    return FaceMatcher.fromMatrix(this.people, this.rowPeople.subarray(0, this.count), this.rows.subarray(0, this.count * this.dimensions), { threshold, dimensions: this.dimensions });
+  }
+
+  /** The reference matrix (views, not copies): what `encodeGallery` writes. */
+  matrix(): { readonly people: readonly string[]; readonly rowPeople: Uint32Array; readonly rows: Float32Array } {
+    return { people: this.people, rowPeople: this.rowPeople.subarray(0, this.count), rows: this.rows.subarray(0, this.count * this.dimensions) };
+  }
+
   /** Adds one reference descriptor to a label (creating the label). */
   add(label: string, descriptor: ArrayLike<number>): void {
     if (typeof label !== 'string' || label.length === 0) throw new FaceOptionError('FaceMatcher.add', 'label', label, 'expected a non-empty string');
     const vector = this.checkDescriptor(descriptor, `descriptor of "${label}"`);
-    const list = this.labels.get(label) ?? [];
-    list.push(vector);
-    this.labels.set(label, list);
+    let person = this.personIndex.get(label);
+    if (person === undefined) {
+      person = this.people.length;
+      this.people.push(label);
+      this.personIndex.set(label, person);
+    }
+    if (this.count === this.rowPeople.length) {
+      const capacity = Math.max(16, 2 * this.count);
+      const rows = new Float32Array(capacity * this.dimensions);
+      rows.set(this.rows.subarray(0, this.count * this.dimensions));
+      const rowPeople = new Uint32Array(capacity);
+      rowPeople.set(this.rowPeople.subarray(0, this.count));
+      this.rows = rows;
+      this.rowPeople = rowPeople;
+    }
+    this.rows.set(vector, this.count * this.dimensions);
+    this.rowPeople[this.count] = person;
+    this.count++;
   }
 
   get labelNames(): string[] {
-    return [...this.labels.keys()];
+    return [...this.people];
   }
 
   get size(): number {
-    let n = 0;
-    for (const list of this.labels.values()) n += list.length;
-    return n;
+    return this.count;
   }
 
   /** The best match of one descriptor. */
   match(descriptor: ArrayLike<number>): FaceMatch {
     const query = this.checkDescriptor(descriptor, 'query descriptor');
-    let best: string | null = null;
-    let bestDistance = Number.POSITIVE_INFINITY;
-    for (const [label, list] of this.labels) {
-      for (const reference of list) {
-        const d = euclideanDistance(query, reference);
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = label;
-        }
+    const { rows, dimensions } = this;
+    let bestRow = -1;
+    let bestSquared = Number.POSITIVE_INFINITY;
+    for (let r = 0, o = 0; r < this.count; r++, o += dimensions) {
+      let sum = 0;
+      for (let i = 0; i < dimensions && sum < bestSquared; i++) {
+        const d = query[i]! - rows[o + i]!;
+        sum += d * d;
+      }
+      if (sum < bestSquared) {
+        bestSquared = sum;
+        bestRow = r;
       }
     }
+    const best = bestRow < 0 ? null : this.people[this.rowPeople[bestRow]!]!;
+    const bestDistance = Math.sqrt(bestSquared);
     return { label: best !== null && bestDistance < this.threshold ? best : UNKNOWN_LABEL, distance: bestDistance, nearestLabel: best };
   }
 
   toJSON(): FaceMatcherJSON {
+    const descriptors: number[][][] = this.people.map(() => []);
+    for (let r = 0; r < this.count; r++) descriptors[this.rowPeople[r]!]!.push(Array.from(this.rows.subarray(r * this.dimensions, (r + 1) * this.dimensions)));
     return {
       format: FACE_MATCHER_FORMAT,
       version: FACE_MATCHER_FORMAT_VERSION,
       threshold: this.threshold,
       dimensions: this.dimensions,
-      labels: [...this.labels].map(([label, list]) => ({ label, descriptors: list.map((d) => Array.from(d)) })),
+      labels: this.people.map((label, i) => ({ label, descriptors: descriptors[i]! })),
     };
   }
 

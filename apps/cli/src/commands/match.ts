@@ -1,6 +1,7 @@
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher } from '@mobilenet-kit/face';
+import { writeFileAtomic } from '@mobilenet-kit/core/node';
+import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher, decodeGallery, encodeGallery, isGalleryFile } from '@mobilenet-kit/face';
 import { defineCommand } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { ALLOW_SVG_FLAG, booleanFlag, numberFlag, pathFlag } from '../flags';
@@ -45,12 +46,25 @@ async function loadGallery(models: FaceModels, gallery: string, threshold: numbe
     throw new Error(`--gallery ${gallery}: cannot read it (${(error as Error).message})`);
   }
   if (info.isDirectory()) return galleryFromFolder(models, gallery, threshold ?? models.embedder.threshold ?? DEFAULT_FACE_DISTANCE_THRESHOLD, options);
-  const loaded = FaceMatcher.fromJSON(await readFile(gallery, 'utf8'), gallery);
+  const bytes = await readFile(gallery);
+  const loaded = isGalleryFile(bytes) ? decodeGallery(bytes, gallery) : FaceMatcher.fromJSON(bytes.toString('utf8'), gallery);
   if (loaded.dimensions !== models.embedder.dimensions) {
     throw new Error(`${gallery}: the gallery holds ${loaded.dimensions}-d descriptors, but the model gives ${models.embedder.dimensions}-d ones (made with another model?)`);
   }
-  const matcher = threshold === undefined ? loaded : FaceMatcher.fromJSON({ ...loaded.toJSON(), threshold });
+  const matcher = threshold === undefined ? loaded : loaded.withThreshold(threshold);
   return { matcher, skipped: [] };
+}
+
+/** Galleries past this many values are written only as binary files: their JSON would pass V8's longest string. */
+const MAX_JSON_GALLERY_VALUES = 16 * 1024 * 1024;
+
+/** `--save-gallery FILE`: FaceMatcher JSON when FILE ends in .json, else the binary gallery file (any size); written atomically. */
+async function saveGallery(file: string, matcher: FaceMatcher): Promise<void> {
+  if (!file.toLowerCase().endsWith('.json')) return writeFileAtomic(file, encodeGallery(matcher));
+  if (matcher.size * matcher.dimensions > MAX_JSON_GALLERY_VALUES) {
+    throw new Error(`--save-gallery ${file}: ${matcher.size} references are too many for JSON; name a file that does not end in .json (a binary gallery file)`);
+  }
+  await writeFileAtomic(file, `${JSON.stringify(matcher)}\n`);
 }
 
 export const matchCommand = defineCommand({
@@ -58,26 +72,27 @@ export const matchCommand = defineCommand({
   summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)',
   description: [
     'Builds a FaceMatcher from --gallery: a folder with one subfolder per person (the subfolder name is the label;',
-    'the best face of each photo is a reference), or a JSON file written by --save-gallery or FaceMatcher.toJSON()',
-    "(face-api's FaceMatcher JSON is read too). Then finds the faces in each image, embeds them (--model) and prints",
+    'the best face of each photo is a reference), a JSON file written by --save-gallery or FaceMatcher.toJSON()',
+    "(face-api's FaceMatcher JSON is read too), or a binary gallery file (--save-gallery to a name not ending in .json;",
+    'any size). Then finds the faces in each image, embeds them (--model) and prints',
     'for each face the label of the nearest reference, or "unknown" when its euclidean distance is not below',
     `--threshold (default: the model's measured threshold, ${DEFAULT_FACE_DISTANCE_THRESHOLD} for the teacher, a student's from its model folder).`,
-    'A gallery file that is not valid JSON or holds vectors of the wrong length is an error naming the place.',
+    'A gallery file that is damaged, not valid JSON or holds vectors of the wrong length is an error naming the place.',
   ].join('\n'),
   positionals: [{ name: 'images', description: 'image files to match (none: only build, and with --save-gallery save, the gallery)', variadic: true, optional: true }],
   flags: {
     'allow-svg': ALLOW_SVG_FLAG,
-    gallery: pathFlag('PATH', 'a folder of per-person subfolders of photos, or a FaceMatcher JSON file (required)'),
+    gallery: pathFlag('PATH', 'a folder of per-person subfolders of photos, a FaceMatcher JSON file or a binary gallery file (required)'),
     backend: INFERENCE_BACKEND_FLAG,
     model: FACE_MODEL_FLAG,
     threshold: numberFlag({ valueName: 'D', description: 'largest euclidean distance that still names a face', allowed: 'a number > 0', default: `the model's measured one (teacher ${DEFAULT_FACE_DISTANCE_THRESHOLD}), or the gallery file's`, min: 0, exclusiveMin: true }),
     'min-score': MIN_SCORE_FLAG,
     margin: MARGIN_FLAG,
-    'save-gallery': pathFlag('FILE', 'write the gallery (labels and reference descriptors) as FaceMatcher JSON'),
+    'save-gallery': pathFlag('FILE', 'write the gallery (labels and reference descriptors): FaceMatcher JSON when FILE ends in .json, else a binary gallery file'),
     json: booleanFlag('print { model, gallery, images: [{ file, faces: [{ box, score, label, distance }] } or { file, error }] } as JSON'),
     'face-api-dir': FACE_API_DIR_FLAG,
   },
-  examples: ['mobilenet-kit match --gallery people/ group.jpg', 'mobilenet-kit match --gallery people/ --save-gallery people.json', 'mobilenet-kit match --gallery people.json a.jpg b.jpg --json'],
+  examples: ['mobilenet-kit match --gallery people/ group.jpg', 'mobilenet-kit match --gallery people/ --save-gallery people.json', 'mobilenet-kit match --gallery people.json a.jpg b.jpg --json', 'mobilenet-kit match --gallery people/ --save-gallery people.gallery', 'mobilenet-kit match --gallery people.gallery group.jpg --threshold 0.45'],
   async run({ flags, positionals }, io) {
     if (flags.gallery === undefined) throw new UsageError('--gallery is required: a folder of per-person subfolders, or a FaceMatcher JSON file', 'match');
     const options = { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN, allowSvg: flags['allow-svg'] === true };
@@ -100,7 +115,7 @@ export const matchCommand = defineCommand({
       }
       const { matcher } = gallery;
       for (const s of gallery.skipped) io.stderr.write(`mobilenet-kit match: gallery: skipped ${s}\n`);
-      if (flags['save-gallery'] !== undefined) await writeFile(flags['save-gallery'], `${JSON.stringify(matcher)}\n`);
+      if (flags['save-gallery'] !== undefined) await saveGallery(flags['save-gallery'], matcher);
       const summary = `gallery: ${matcher.labelNames.length} people, ${matcher.size} reference faces, threshold ${matcher.threshold}`;
       if (!flags.json) io.stdout.write(`model: ${models.model}\n${summary}\n`);
       const images = [];
