@@ -8,10 +8,10 @@
 import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type ConfusionMatrix, renderConfusionMatrix, renderTrainingCurves } from '@mobilenet-kit/classification';
+import { type ConfusionMatrix, confusionMatrixSvg, trainingCurvesSvg } from '@mobilenet-kit/classification';
 import { checkpointExists, type TrainClassifierOptions, type TrainConfig, type TrainResult } from '@mobilenet-kit/classification/training';
 import { saveModel } from '@mobilenet-kit/core/node';
-import { writeImage } from '@mobilenet-kit/image';
+import { rasterizeSvg, writeImage } from '@mobilenet-kit/image';
 import { formatDuration, ProgressBar } from './classification-support';
 import { formatPercent } from './format/numbers';
 import type { CliIo } from './io';
@@ -88,7 +88,8 @@ export function trainingProgress(
 /**
  * Writes a finished run: `<out>/model` (the model folder, with `training`
  * provenance in its metadata), `report.json` (atomically: a temporary file
- * renamed over the old one), `curves.png` and `confusion.png`.
+ * renamed over the old one), `curves.png` and `confusion.png` (SVG charts
+ * rasterised by sharp).
  */
 export async function writeTrainingRun(
   out: string,
@@ -99,6 +100,6 @@ export async function writeTrainingRun(
   const reportFile = path.join(out, 'report.json');
   await writeFile(`${reportFile}.${process.pid}.tmp`, `${JSON.stringify(outputs.report, null, 1)}\n`);
   await rename(`${reportFile}.${process.pid}.tmp`, reportFile);
-  await writeImage(path.join(out, 'curves.png'), renderTrainingCurves(result.history));
-  await writeImage(path.join(out, 'confusion.png'), renderConfusionMatrix(outputs.confusion, result.metadata.labels));
+  await writeImage(path.join(out, 'curves.png'), await rasterizeSvg(trainingCurvesSvg(result.history)));
+  await writeImage(path.join(out, 'confusion.png'), await rasterizeSvg(confusionMatrixSvg(outputs.confusion, result.metadata.labels)));
 }

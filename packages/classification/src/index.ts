@@ -33,6 +33,7 @@ export {
   type ClassifyOptions,
   type CreateClassifierOptions,
 } from './classify';
-export { renderConfusionMatrix, renderTrainingCurves, type CurvePoint } from './charts';
+export { trainingCurvesSvg, type CurvePoint, type TrainingCurvesSvgOptions } from './charts/training-curves-svg';
+export { confusionMatrixSvg, type ConfusionMatrixSvgOptions } from './charts/confusion-matrix-svg';
 export { evaluateClassifier, type Evaluation } from './evaluate';
 export { classifierFromModel, extractBackbone, findBackbone, type BackboneInGraph, type TransferOptions, type TransferredClassifier } from './transfer';

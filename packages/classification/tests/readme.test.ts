@@ -7,6 +7,6 @@ const packageDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 it("runs the README's examples against the built package", async () => {
   const results = await expectReadmeExamplesToPass(packageDir);
-  expect(results.length).toBe(3);
+  expect(results.length).toBe(4);
   // The training example takes ~15 s alone.
 }, 600_000);
