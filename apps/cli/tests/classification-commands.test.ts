@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCheckpoint } from '@mobilenet-kit/classification/training';
 import { loadModel } from '@mobilenet-kit/core/node';
-import { writeImage } from '@mobilenet-kit/image';
+import { decodeImage, writeImage } from '@mobilenet-kit/image';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFakeFashionMnist } from './fashion-fixture';
 import { formatDuration, progressLine } from '../src/classification-support';
@@ -58,6 +58,10 @@ describe('mobilenet-kit train fashion-mnist', () => {
     for (const f of ['model/model.json', 'report.json', 'curves.png', 'confusion.png', 'checkpoint/checkpoint.json']) expect(existsSync(path.join(out, f)), f).toBe(true);
     const png = await readFile(path.join(out, 'curves.png'));
     expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    const curves = await decodeImage(png); // the SVG charts, rasterised by sharp
+    expect([curves.width, curves.height]).toEqual([960, 400]);
+    const confusion = await decodeImage(path.join(out, 'confusion.png'));
+    expect(confusion.width).toBeGreaterThan(10 * 30); // a column per class, and the colour bar
     const report = JSON.parse(await readFile(path.join(out, 'report.json'), 'utf8'));
     expect(report).toMatchObject({ trainImages: 160, testImages: 40, alpha: 0.25, resolution: 32, config: { labelSmoothing: 0.1 } });
     expect(report.history).toHaveLength(1);
