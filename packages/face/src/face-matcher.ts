@@ -197,6 +197,9 @@ export class FaceMatcher {
       try {
         value = parseJsonBounded(json);
       } catch (e) {
+        if (e instanceof JsonInputError && e.problem === 'size') {
+          throw new FaceMatcherFormatError(`${source}: ${e.message}; a gallery this large belongs in a binary gallery file (encodeGallery; mobilenet-kit match --save-gallery to a name not ending in .json)`);
+        }
         if (e instanceof JsonInputError && e.problem !== 'syntax') throw new FaceMatcherFormatError(`${source}: ${e.message}`);
         throw new FaceMatcherFormatError(`${source}: not valid JSON (${(e as Error).message.replace(/^not valid JSON: /, '')})`);
       }

@@ -161,3 +161,10 @@ describe('binary gallery files', () => {
     );
   });
 });
+
+describe('gallery JSON past the size limit', () => {
+  it('says to use a binary gallery file', () => {
+    const big = `{"format":"mobilenet-kit-face-matcher","version":1,"threshold":0.5,"labels":[${'0,'.repeat(34 * 1024 * 1024)}0]}`;
+    expect(() => FaceMatcher.fromJSON(big, 'huge.json')).toThrow(/^huge\.json: .*above the limit.*a gallery this large belongs in a binary gallery file/);
+  });
+});

@@ -16,12 +16,13 @@ import { BROWSER_BACKENDS, benchInBrowser, formatBrowserTable } from './browser-
 import { benchOnnxruntimeDetection, benchOnnxruntimeMobileNet, formatOnnxruntimeDetectionTable, formatOnnxruntimeTable, formatOnnxruntimeTargets, type OnnxruntimeMobileNetResult } from './bench-onnxruntime';
 import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
 import { benchFaceEmbedding, type FaceEmbeddingResult, formatFaceTable } from './bench-face';
+import { benchGalleries, formatGalleryTable, GALLERY_SIZES } from './bench-gallery';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 import { formatTrainingTable, TRAINING_BENCH_CONFIG, benchTrainingThroughput, type TrainingThroughputResult } from './training-throughput';
 
-const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'all', 'browser'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'gallery', 'all', 'browser'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -34,13 +35,15 @@ const CPU_DETECTION_RUNS = 3;
 /** A training step on tfjs-backend-cpu takes seconds: at most this many timed steps there. */
 const CPU_TRAINING_RUNS = 5;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|gallery|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
   --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
                 bare onnxruntime-node session on the same file; detection on it vs face-api on wasm), training (images/s of
                 trainClassifier at the documented Fashion-MNIST configuration, synthetic images), face (embedding one face
-                crop: the teacher in our IR and the MobileNet student, each vs face-api's computeFaceDescriptor) or all (default);
+                crop: the teacher in our IR and the MobileNet student, each vs face-api's computeFaceDescriptor), gallery (load time,
+                resident memory and match time per face of ${GALLERY_SIZES.join(' / ')}-reference galleries, binary and JSON
+                files, each loaded in a fresh process; quick: the two smaller) or all (default);
                 browser: MobileNet 1.0-224 b1 and the face detector (sample1) in headless Chromium, first run and
                 steady state (not part of all)
   --ort-threads comma-separated intra-op thread counts for the onnxruntime task (default: 1,2)
@@ -214,6 +217,14 @@ async function main(): Promise<void> {
     console.log('B/A > 1: ours is faster. On cpu: at most 5 runs.\n');
     console.log(formatFaceTable(results));
     writeReport('face', { options: { runs, warmup, backends, crop: `${SAMPLES[0]} top-left ${side}×${side}`, student: args['face-student'] ?? 'documented architecture' }, results });
+  }
+
+  if (task === 'gallery' || task === 'all') {
+    const sizes = quick ? GALLERY_SIZES.slice(0, 2) : GALLERY_SIZES;
+    const results = benchGalleries({ sizes, queries: runs, log: (line) => process.stderr.write(`${line}\n`) });
+    console.log(`\nFace galleries (${results[0]?.queries ?? runs} queries each; 128-d unit descriptors, 4 per person)\n`);
+    console.log(formatGalleryTable(results));
+    writeReport('gallery', { options: { sizes, queries: runs }, results });
   }
 
   if (task === 'onnxruntime' || task === 'all') {
