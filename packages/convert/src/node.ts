@@ -7,6 +7,7 @@ import path from 'node:path';
 import { ModelFormatError, type ReadShard } from '@mobilenet-kit/core';
 import { type SavedModel, saveModel } from '@mobilenet-kit/core/node';
 import type { ImportedModel } from './imported-model';
+import { hasHdf5Signature } from './keras/h5-file';
 import { importTfjsLayers } from './tfjs-layers/import';
 import type { ExpectedArchitecture } from './recognize';
 
@@ -51,7 +52,10 @@ export function folderShardReader(dir: string): ReadShard {
 /**
  * Imports a MobileNet v1 file of another format: a tfjs layers model.json
  * (or the folder holding it; a Teachable Machine export is recognised by the
- * metadata.json beside it).
+ * metadata.json beside it), or a Keras HDF5 file (.h5 / .hdf5, or any file
+ * with the HDF5 signature): a whole model (`model.save`) or a weights-only
+ * file (`save_weights`, Keras Applications' `mobilenet_1_0_224_tf.h5`), whose
+ * architecture comes from `alpha` / `resolution` / `includeTop`.
  */
 export async function importModelFile(file: string, options: ImportFileOptions = {}): Promise<ImportedModel> {
   let target = path.resolve(file);
@@ -62,6 +66,11 @@ export async function importModelFile(file: string, options: ImportFileOptions =
     target = path.join(target, 'model.json');
   }
   const ext = path.extname(target).toLowerCase();
+  if (ext === '.h5' || ext === '.hdf5' || (ext !== '.json' && (await hasHdf5Signature(target).catch(() => false)))) {
+    // h5wasm (HDF5 as wasm) is loaded only for HDF5 files.
+    const { importKerasH5 } = await import('./keras/h5-import');
+    return importKerasH5(target, options);
+  }
   if (ext === '.json') {
     const doc = await readJson(target);
     const dir = path.dirname(target);
@@ -69,7 +78,7 @@ export async function importModelFile(file: string, options: ImportFileOptions =
     const teachableMachine = metadataFile ? await readJson(metadataFile) : undefined;
     return importTfjsLayers(doc, folderShardReader(dir), { ...options, file: target, ...(teachableMachine !== undefined ? { teachableMachine } : {}) });
   }
-  throw new ModelFormatError(`unknown file type "${ext}": expected a tfjs model.json (or its folder)`, { file });
+  throw new ModelFormatError(`unknown file type "${ext}": expected a tfjs model.json (or its folder) or a Keras .h5 file`, { file });
 }
 
 /** Writes an imported model as a model folder (model.json with its metadata, and shards), atomically. */

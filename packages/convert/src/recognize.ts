@@ -25,7 +25,7 @@ export interface ExpectedArchitecture {
 }
 
 /** α values to try first, so that a reported α reads as the published one (0.75, not 0.7490234375). */
-const COMMON_ALPHAS = [0.25, 0.35, 0.5, 0.75, 1, 1.3, 1.4];
+export const COMMON_ALPHAS: readonly number[] = [0.25, 0.35, 0.5, 0.75, 1, 1.3, 1.4];
 const LAYER_NAME = /^(conv1|conv_dw_([1-9]|1[0-3])|conv_pw_([1-9]|1[0-3])|conv_([1-9]|1[0-3]))$/;
 const KNOWN = 'conv1, conv_dw_N, conv_pw_N (N = 1…13), as Keras and tfjs-layers name MobileNet v1';
 
