@@ -51,6 +51,29 @@ describe('mobilenet-kit train geo / geolocate', () => {
     expect(results[1].error).toMatch(/missing\.png/);
     expect(statSync(path.join(dir, 'maps', 'v0.png')).size).toBeGreaterThan(1000);
     expect(existsSync(path.join(dir, 'maps', 'missing.png'))).toBe(false);
+
+    // evaluate geo: the same folder and CSV; the scores are recomputed here from geolocate's own estimates.
+    const ev = await runCli(['evaluate', 'geo', out, photos, '--locations', path.join(dir, 'locations.csv'), '--json', '--backend', 'wasm']);
+    expect(ev.code, ev.stderr).toBe(0);
+    const scores = JSON.parse(ev.stdout) as { photos: number; withinKm: Record<string, number>; medianKm: number; baselines: { mostPopulous: { withinKm: Record<string, number> } }; withoutLocation: string[] };
+    expect(scores.photos).toBe(18);
+    expect(scores.withoutLocation.map((f) => path.basename(f))).toEqual(['unlocated.png']);
+    const all = await runCli(['geolocate', ...Array.from({ length: 18 }, (_, i) => path.join(photos, `v${i}.png`)), '--model', out, '--top-k', '1', '--json', '--backend', 'wasm']);
+    const estimates = (JSON.parse(all.stdout) as { estimate: { lat: number; lon: number } }[]).map((r) => r.estimate);
+    const truth = readFileSync(path.join(dir, 'locations.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number)).map(([, lat, lon]) => ({ lat: lat!, lon: lon! }));
+    const rad = Math.PI / 180;
+    const km = estimates.map((e, i) => {
+      const t = truth[i]!; // the CSV's rows are v0 … v17 in order
+      const h = Math.sin(((t.lat - e.lat) * rad) / 2) ** 2 + Math.cos(e.lat * rad) * Math.cos(t.lat * rad) * Math.sin(((t.lon - e.lon) * rad) / 2) ** 2;
+      return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
+    });
+    expect(scores.withinKm['2500']).toBeCloseTo(km.filter((d) => d <= 2500).length / 18, 6);
+    expect(scores.withinKm['750']).toBeCloseTo(km.filter((d) => d <= 750).length / 18, 6);
+    expect(scores.baselines.mostPopulous.withinKm['2500']).toBeGreaterThanOrEqual(0);
+    const table = await runCli(['evaluate', 'geo', out, photos, '--locations', path.join(dir, 'locations.csv'), '--backend', 'wasm']);
+    expect(table.stdout).toMatch(/^18 photos \(located by the CSV\), \d+ cells/);
+    expect(table.stdout).toMatch(/most populous cell/);
+    expect(table.stderr).toMatch(/1 photos without a location \(not scored\): .*unlocated\.png/);
   }, 240_000);
 
   it('geolocate needs --model (exit 2)', async () => {

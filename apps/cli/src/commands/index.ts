@@ -54,6 +54,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'score a detector folder on a COCO JSON or Pascal VOC set: mAP@0.5 (VOC), mAP@[.5:.95] (COCO), per-class AP, PR curves',
     load: async () => (await import('./evaluate-detector')).evaluateDetectorCommand,
   },
+  {
+    name: 'evaluate geo',
+    summary: 'score a PlaNet geo model on a folder of located photos: shares within 1/25/200/750/2500 km and the median error, against two baselines',
+    load: async () => (await import('./evaluate-geo')).evaluateGeoCommand,
+  },
   { name: 'classify', summary: 'classify image files with a trained classifier: the top-k labels and probabilities', load: async () => (await import('./classify')).classifyCommand },
   { name: 'embed', summary: 'find faces and print a 128-d descriptor for each (face-api teacher or a MobileNet student)', load: async () => (await import('./embed')).embedCommand },
   { name: 'match', summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)', load: async () => (await import('./match')).matchCommand },
