@@ -5,6 +5,7 @@ import { encodePng } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import * as h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
 
@@ -14,9 +15,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'mobilenet-kit-import-'));
 const tm = path.join(dir, 'tm');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function teachableMachine(): tfl.Sequential {
+/** Keras's MobileNet v1 α 0.25 (keras/src/applications/mobilenet.py layer names), up to conv_pw_13_relu. */
+function kerasBackbone(size: number): { input: tfl.SymbolicTensor; x: tfl.SymbolicTensor } {
   const L = tfl.layers;
-  const input = tfl.input({ shape: [64, 64, 3], name: 'input_1' });
+  const input = tfl.input({ shape: [size, size, 3], name: 'input_1' });
   let x = L.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', useBias: false, name: 'conv1' }).apply(input) as tfl.SymbolicTensor;
   x = L.batchNormalization({ name: 'conv1_bn' }).apply(x) as tfl.SymbolicTensor;
   x = L.reLU({ maxValue: 6, name: 'conv1_relu' }).apply(x) as tfl.SymbolicTensor;
@@ -31,6 +33,12 @@ function teachableMachine(): tfl.Sequential {
     x = L.batchNormalization({ name: `conv_pw_${id}_bn` }).apply(x) as tfl.SymbolicTensor;
     x = L.reLU({ maxValue: 6, name: `conv_pw_${id}_relu` }).apply(x) as tfl.SymbolicTensor;
   });
+  return { input, x };
+}
+
+function teachableMachine(): tfl.Sequential {
+  const L = tfl.layers;
+  const { input, x } = kerasBackbone(64);
   const base = tfl.sequential();
   base.add(tfl.model({ inputs: input, outputs: x }));
   base.add(L.flatten());
@@ -41,8 +49,36 @@ function teachableMachine(): tfl.Sequential {
   return joint;
 }
 
+/** Keras Applications' MobileNet with top (4 classes) at 128×128, its weights written as `save_weights` writes an .h5 (with h5wasm). */
+async function kerasWeightsH5(file: string): Promise<void> {
+  const L = tfl.layers;
+  const { input, x: features } = kerasBackbone(128);
+  let x = L.globalAveragePooling2d({ name: 'global_average_pooling2d' }).apply(features) as tfl.SymbolicTensor;
+  x = L.reshape({ targetShape: [1, 1, 256], name: 'reshape_1' }).apply(x) as tfl.SymbolicTensor;
+  x = L.conv2d({ filters: 4, kernelSize: 1, name: 'conv_preds' }).apply(x) as tfl.SymbolicTensor;
+  x = L.reshape({ targetShape: [4], name: 'reshape_2' }).apply(x) as tfl.SymbolicTensor;
+  x = L.activation({ activation: 'softmax', name: 'predictions' }).apply(x) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: input, outputs: x });
+  await h5wasm.ready;
+  const f = new h5wasm.File(file, 'w');
+  const names = model.layers.map((l) => l.name);
+  f.create_attribute('layer_names', names, [names.length], `S${Math.max(...names.map((n) => n.length))}`);
+  for (const layer of model.layers) {
+    const g = f.create_group(layer.name);
+    const values = layer.getWeights();
+    const weightNames = layer.weights.map((w) => `${w.originalName}:0`);
+    if (weightNames.length === 0) g.create_attribute('weight_names', new Float64Array(0), [0], '<d');
+    else g.create_attribute('weight_names', weightNames, [weightNames.length], `S${Math.max(...weightNames.map((n) => n.length))}`);
+    const inner = weightNames.length ? g.create_group(layer.name) : g;
+    layer.weights.forEach((w, i) => inner.create_dataset({ name: `${w.originalName.split('/')[1]}:0`, data: values[i]!.dataSync() as Float32Array, shape: values[i]!.shape, dtype: '<f' }));
+  }
+  f.close();
+  model.dispose();
+}
+
 beforeAll(async () => {
   await tf.setBackend('cpu');
+  await kerasWeightsH5(path.join(dir, 'weights.h5'));
   const model = teachableMachine();
   const { mkdir } = await import('node:fs/promises');
   await mkdir(tm, { recursive: true });
@@ -73,6 +109,22 @@ describe('mobilenet-kit import', () => {
     const c = await runCli(['classify', path.join(dir, 'photo.png'), '--model', out, '--backend', 'cpu']);
     expect(c.code).toBe(0);
     expect(c.stdout).toMatch(/cat|dog|bird/);
+  }, 60_000);
+
+  it('imports a weights-only Keras .h5 at --alpha --resolution into a model folder that classify runs', async () => {
+    const out = path.join(dir, 'from-h5');
+    const r = await runCli(['import', path.join(dir, 'weights.h5'), '--alpha', '0.25', '--resolution', '128', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\(keras-h5-weights\)/);
+    expect(r.stdout).toMatch(/α 0\.25, 128×128, standard, top: Keras's classifier \(4 classes\)/);
+    const c = await runCli(['classify', path.join(dir, 'photo.png'), '--model', out, '--backend', 'cpu', '--json']);
+    expect(c.code).toBe(0);
+    const results = JSON.parse(c.stdout) as { predictions: { label: string; probability: number }[] }[];
+    expect(results[0]!.predictions[0]!.label).toMatch(/^[0-3]$/);
+    const backbone = await runCli(['import', path.join(dir, 'weights.h5'), '--resolution', '128', '--no-top', '--out', path.join(dir, 'h5-backbone'), '--json']);
+    expect(backbone.code).toBe(0);
+    expect(JSON.parse(backbone.stdout)).toMatchObject({ recognized: { alpha: 0.25, top: 'none' }, task: 'backbone' });
   }, 60_000);
 
   it('needs --out (exit 2) and names a file that is not a model', async () => {

@@ -6,26 +6,35 @@ import { UsageError } from '../usage-error';
 
 export const importCommand = defineCommand({
   name: 'import',
-  summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine) into a model folder',
+  summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine, Keras .h5) into a model folder',
   description: [
     'Reads a MobileNet v1 file of another format and writes it as a model folder (model.json with labels and',
     'preprocessing, and its shards) that classify, export and train --init take. Formats: a tfjs layers model.json',
     '(or its folder) as tensorflowjs_converter writes it from a Keras MobileNet, and a Teachable Machine image export',
-    '(model.json + weights.bin + metadata.json: labels from metadata.json, its preprocessing: centre crop, pixels / 127 - 1).',
+    '(model.json + weights.bin + metadata.json: labels from metadata.json, its preprocessing: centre crop, pixels / 127 - 1),',
+    "and a Keras HDF5 file: a whole model (model.save('x.h5')) or a weights-only file (save_weights, Keras Applications'",
+    'mobilenet_1_0_224_tf.h5 and its siblings), whose architecture is Keras\'s MobileNet v1 at --alpha (default: from the',
+    'weight shapes) and --resolution (default: from a Keras Applications file name), with or without top (--no-top).',
     'The file is checked before anything is allocated (layer names, shapes, shard sizes); what was recognised (α,',
     'resolution, variant, top, classes) is printed. A 1000-class (Keras) or 1001-class (TF-slim, background first)',
     'classifier gets the ImageNet class names shipped with the kit. Nothing is downloaded.',
   ].join('\n'),
-  positionals: [{ name: 'file', description: 'model.json of a tfjs layers model or Teachable Machine export, or the folder holding it' }],
+  positionals: [{ name: 'file', description: 'model.json of a tfjs layers model or Teachable Machine export (or the folder holding it), or a Keras .h5 file' }],
   flags: {
     out: pathFlag('DIR', 'the model folder to write (written atomically)'),
     alpha: numberFlag({ valueName: 'A', description: 'the width multiplier the file should have (checked against the weight shapes)', allowed: 'a number > 0', min: 0, exclusiveMin: true }),
-    resolution: numberFlag({ valueName: 'R', description: 'the input size the file should have (checked)', allowed: 'an integer ≥ 32', integer: true, min: 32 }),
+    resolution: numberFlag({ valueName: 'R', description: 'the input size the file should have (checked); of a weights-only .h5, the input size to build', allowed: 'an integer ≥ 32', integer: true, min: 32 }),
+    'no-top': booleanFlag('a weights-only Keras .h5: leave out the classifier (conv_preds), import the backbone'),
     metadata: pathFlag('FILE', "Teachable Machine's metadata.json", 'metadata.json next to model.json, when there is one'),
     labels: pathFlag('FILE', 'class names, one per line, instead of those found'),
     json: booleanFlag('print what was recognised as JSON'),
   },
-  examples: ['mobilenet-kit import my-tm-model/model.json --out tm-model', 'mobilenet-kit import mobilenet_v1_0.25_224/model.json --alpha 0.25 --out imported'],
+  examples: [
+    'mobilenet-kit import my-tm-model/model.json --out tm-model',
+    'mobilenet-kit import mobilenet_v1_0.25_224/model.json --alpha 0.25 --out imported',
+    'mobilenet-kit import mobilenet_1_0_224_tf.h5 --out imagenet',
+    'mobilenet-kit import weights.h5 --alpha 0.25 --resolution 128 --no-top --out backbone',
+  ],
   async run({ flags, positionals }, io) {
     const file = positionals[0]!;
     if (!flags.out) throw new UsageError('mobilenet-kit import: --out DIR is required (the model folder to write)', 'import');
@@ -36,6 +45,7 @@ export const importCommand = defineCommand({
       ...(flags.resolution !== undefined ? { resolution: flags.resolution } : {}),
       ...(flags.metadata ? { metadata: flags.metadata } : {}),
       ...(labels ? { labels } : {}),
+      ...(flags['no-top'] ? { includeTop: false } : {}),
     });
     const saved = await saveImported(flags.out, imported);
     if (flags.json) {
