@@ -17,12 +17,13 @@ import { benchOnnxruntimeDetection, benchOnnxruntimeMobileNet, formatOnnxruntime
 import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
 import { benchFaceEmbedding, type FaceEmbeddingResult, formatFaceTable } from './bench-face';
 import { benchGalleries, formatGalleryTable, GALLERY_SIZES } from './bench-gallery';
+import { benchGeoHead, formatGeoHeadTable, PLANET_CELLS } from './bench-geo-head';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 import { formatTrainingTable, TRAINING_BENCH_CONFIG, benchTrainingThroughput, type TrainingThroughputResult } from './training-throughput';
 
-const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'gallery', 'all', 'browser'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'gallery', 'geo-head', 'all', 'browser'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -35,7 +36,7 @@ const CPU_DETECTION_RUNS = 3;
 /** A training step on tfjs-backend-cpu takes seconds: at most this many timed steps there. */
 const CPU_TRAINING_RUNS = 5;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|gallery|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|gallery|geo-head|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
   --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
@@ -43,7 +44,8 @@ const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxrunti
                 trainClassifier at the documented Fashion-MNIST configuration, synthetic images), face (embedding one face
                 crop: the teacher in our IR and the MobileNet student, each vs face-api's computeFaceDescriptor), gallery (load time,
                 resident memory and match time per face of ${GALLERY_SIZES.join(' / ')}-reference galleries, binary and JSON
-                files, each loaded in a fresh process; quick: the two smaller) or all (default);
+                files, each loaded in a fresh process; quick: the two smaller), geo-head (PlaNet's scale: 1.0 MobileNet-224 with a
+                ${PLANET_CELLS}-cell softmax built, trained one step of 8 and run, resident memory at each stage; wasm) or all (default);
                 browser: MobileNet 1.0-224 b1 and the face detector (sample1) in headless Chromium, first run and
                 steady state (not part of all)
   --ort-threads comma-separated intra-op thread counts for the onnxruntime task (default: 1,2)
@@ -225,6 +227,14 @@ async function main(): Promise<void> {
     console.log(`\nFace galleries (${results[0]?.queries ?? runs} queries each; 128-d unit descriptors, 4 per person)\n`);
     console.log(formatGalleryTable(results));
     writeReport('gallery', { options: { sizes, queries: runs }, results });
+  }
+
+  if (task === 'geo-head' || task === 'all') {
+    const backend = backends.includes('wasm') ? 'wasm' : backends[0]!;
+    const results = [await benchGeoHead(backend)];
+    console.log(`\nPlaNet-size head (${PLANET_CELLS} cells) on the backbone\n`);
+    console.log(formatGeoHeadTable(results));
+    writeReport('geo-head', { options: { backend, cells: PLANET_CELLS }, results });
   }
 
   if (task === 'onnxruntime' || task === 'all') {
