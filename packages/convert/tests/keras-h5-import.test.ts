@@ -207,6 +207,18 @@ describe('Keras .h5 import: bad files', () => {
     f.close();
     await expect(importModelFile(file('other.h5'))).rejects.toThrow(/is HDF5 but not a Keras model: no "model_weights" group.*"entry"/);
   });
+  it("missing parts of Keras's layout are named: a listed layer without its group, model_weights without model_config", async () => {
+    await h5wasm.ready;
+    const a = new h5wasm.File(file('no-group.h5'), 'w');
+    a.create_attribute('layer_names', ['input_1', 'conv1'], [2], 'S7');
+    a.create_group('input_1').create_attribute('weight_names', new Float64Array(0), [0], '<d');
+    a.close();
+    await expect(importModelFile(file('no-group.h5'))).rejects.toThrow(/no-group\.h5.*layer "conv1" is listed in "layer_names" but "\/conv1" is missing/);
+    const b = new h5wasm.File(file('no-config.h5'), 'w');
+    b.create_group('model_weights').create_attribute('layer_names', ['conv1'], [1], 'S5');
+    b.close();
+    await expect(importModelFile(file('no-config.h5'))).rejects.toThrow(/has a "model_weights" group but no "model_config" attribute/);
+  });
   it('an HDF5 file without a .h5 name is recognised by its signature', async () => {
     await copyFile(file('whole.h5'), file('model.weights'));
     expect((await importModelFile(file('model.weights'))).format).toBe('keras-h5');
