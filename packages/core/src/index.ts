@@ -21,6 +21,6 @@ export { stripTrainingOps } from './passes/strip-training-ops';
 export { optimizeForInference } from './passes/inference-passes';
 export type { PassResult } from './passes/rewrite';
 export type { Backend, BackendInfo, CompiledModel, CompileOptions, HostTensor, TensorLike, TensorSpec } from './backend';
-export { registerBackend, unregisterBackend, getBackend, listBackends, compile } from './registry';
+export { CORE_VERSION, registerBackend, unregisterBackend, getBackend, listBackends, compile } from './registry';
 export * from './model-format';
 export * from './input';

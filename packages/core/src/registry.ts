@@ -3,8 +3,46 @@ import { GraphError } from './errors';
 import { analyzeGraph } from './graph';
 import type { Graph, Weights } from './types';
 
-const backends = new Map<string, Backend>();
-const started = new Map<string, Promise<void>>();
+/** This package's version (kept equal to package.json's by a test): named when two copies of core meet. */
+export const CORE_VERSION = '0.1.0';
+
+/**
+ * The registry's layout. Every copy of core in a process — its ESM and CJS
+ * builds, or two installs — shares one registry on `globalThis`, so a backend
+ * registered through `require` is there for code that compiles through
+ * `import` (the dual-package hazard). A copy that finds another layout stops
+ * with an error instead of keeping a second registry.
+ */
+const REGISTRY_LAYOUT = 1;
+const REGISTRY_KEY = Symbol.for('@mobilenet-kit/core backend registry');
+
+interface Registry {
+  readonly layout: number;
+  /** The version of the core that created it. */
+  readonly coreVersion: string;
+  readonly backends: Map<string, Backend>;
+  readonly started: Map<string, Promise<void>>;
+}
+
+function registry(): Registry {
+  const holder = globalThis as unknown as Record<symbol, Registry | undefined>;
+  const existing = holder[REGISTRY_KEY];
+  if (existing === undefined) {
+    const created: Registry = { layout: REGISTRY_LAYOUT, coreVersion: CORE_VERSION, backends: new Map(), started: new Map() };
+    Object.defineProperty(holder, REGISTRY_KEY, { value: created, enumerable: false, writable: false, configurable: false });
+    return created;
+  }
+  if (existing.layout !== REGISTRY_LAYOUT || !(existing.backends instanceof Map) || !(existing.started instanceof Map)) {
+    throw new Error(
+      `@mobilenet-kit/core ${CORE_VERSION} found the backend registry of another copy of @mobilenet-kit/core (${String(existing.coreVersion)}) ` +
+        `in this process, in a layout it does not know (${String(existing.layout)}, this copy: ${REGISTRY_LAYOUT}); ` +
+        'install one version of @mobilenet-kit/core (npm ls @mobilenet-kit/core shows the copies)',
+    );
+  }
+  return existing;
+}
+
+const { backends, started } = registry();
 
 /** Adds a backend under its name. Registering the same name again replaces it. */
 export function registerBackend(backend: Backend): void {
