@@ -1,4 +1,5 @@
 import { conformanceCases } from '@mobilenet-kit/core/conformance';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, it } from 'vitest';
 import { registerCpuBackend } from '../src/index';
 
@@ -6,5 +7,5 @@ registerCpuBackend();
 
 // quick: the cpu backend is slow on big models; MobileNet 1.0-224 runs in the wasm package.
 describe('cpu: core conformance suite', () => {
-  for (const c of conformanceCases({ backend: 'cpu', quick: true })) it(`${c.group}: ${c.name}`, c.run);
+  for (const c of conformanceCases({ backend: 'cpu', resources: () => tf.memory().numTensors, quick: true })) it(`${c.group}: ${c.name}`, c.run);
 });

@@ -106,7 +106,7 @@ describe('the conformance suite catches a subtle lowering bug', () => {
       return inner.compile({ ...prepared.graph, nodes }, prepared.weights, { ...options, optimize: false });
     },
   });
-  const cases = conformanceCases({ backend: 'forgets-fused-activations', quick: true });
+  const cases = conformanceCases({ backend: 'forgets-fused-activations', quick: true, contract: false });
 
   it('fails the fused-activation op cases and the folded MobileNet, passes the rest', async () => {
     const outcome = new Map<string, boolean>();

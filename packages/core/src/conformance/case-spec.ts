@@ -1,8 +1,8 @@
 import type { Prng } from './prng';
 import type { Fixture } from './check';
 
-/** The three groups of the suite. */
-export type ConformanceGroup = 'ops' | 'passes' | 'models';
+/** The groups of the suite: numbers against the reference (ops, passes, models) and the CompiledModel contract. */
+export type ConformanceGroup = 'ops' | 'passes' | 'models' | 'contract';
 
 /** One op case before it is bound to a backend: a name and how to build its fixture. */
 export interface OpCaseSpec {

@@ -1,6 +1,7 @@
 import type { HostTensor } from '../backend';
 import { runReference } from '../reference/run-reference';
 import { checkBackend, type Fixture } from './check';
+import { contractCaseSpecs } from './contract-cases';
 import type { ConformanceGroup } from './case-spec';
 import type { Tolerance } from './compare';
 import { MODEL_CASES } from './model-cases';
@@ -31,6 +32,13 @@ export interface ConformanceOptions {
   readonly seed?: number;
   /** Include whole MobileNets. Default true. */
   readonly models?: boolean;
+  /** Include the contract cases (specs, backend name, bad inputs, dispose, concurrent runs). Default true. */
+  readonly contract?: boolean;
+  /**
+   * How many things the backend holds now (tfjs: `() => tf.memory().numTensors`): adds the contract case
+   * that compiling, running and disposing a model leaves the count as it was.
+   */
+  readonly resources?: () => number;
 }
 
 /**
@@ -42,6 +50,7 @@ export const DEFAULT_TOLERANCES: Readonly<Record<ConformanceGroup, Tolerance>> =
   ops: { atol: 1e-4, rtol: 1e-4 },
   passes: { atol: 1e-4, rtol: 1e-4 },
   models: { atol: 1e-3, rtol: 1e-3 },
+  contract: { atol: 1e-6, rtol: 1e-6 },
 };
 
 function toleranceFor(group: ConformanceGroup, option: ConformanceOptions['tolerance']): Tolerance {
@@ -71,10 +80,16 @@ function lazy<T>(make: () => T): () => T {
  * activations), `passes` (each graph before and after foldBatchNorm,
  * fuseActivations, stripTrainingOps, optimizeForInference, compiled with
  * optimize: false) and `models` (MobileNet v1 0.25-128, 0.5-160 and, unless
- * quick, 1.0-224, with BN and optimize: false, then folded with optimize: true).
+ * quick, 1.0-224, with BN and optimize: false, then folded with optimize: true)
+ * and `contract` (the CompiledModel's promises beyond numbers: its input and
+ * output specs are the graph's, it names its backend, wrong shapes, ranks,
+ * value counts, missing and unknown inputs are refused naming the input,
+ * run() after dispose() is an Error and a second dispose() is safe,
+ * concurrent runs equal the same runs one at a time, and with `resources`
+ * nothing is left behind).
  */
 export function conformanceCases(options: ConformanceOptions): ConformanceCase[] {
-  const { backend, quick = false, seed = 1, models = true } = options;
+  const { backend, quick = false, seed = 1, models = true, contract = true } = options;
   if (typeof backend !== 'string' || backend.length === 0) throw new Error('conformanceCases: options.backend must name a registered backend');
   const cases: ConformanceCase[] = [];
   const label = (group: ConformanceGroup, name: string) => `conformance ${group}: ${name}`;
@@ -136,6 +151,22 @@ export function conformanceCases(options: ConformanceOptions): ConformanceCase[]
           },
         });
       }
+    }
+  }
+
+  if (contract) {
+    for (const spec of contractCaseSpecs(seed, options.resources)) {
+      cases.push({
+        group: 'contract',
+        name: spec.name,
+        async run() {
+          try {
+            await spec.run(backend);
+          } catch (e) {
+            throw new Error(`${label('contract', spec.name)} on backend "${backend}": ${(e as Error).message}`, { cause: e });
+          }
+        },
+      });
     }
   }
 
