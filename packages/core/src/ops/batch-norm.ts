@@ -1,5 +1,6 @@
 import type { OpDef } from './op-def';
 import { dim, fail } from './checks';
+import { OP_PARAMS, paramName } from './op-params';
 
 /** Inference-form batch normalization over the last axis. */
 export const batchNormOp: OpDef<'batchNorm'> = {
@@ -12,8 +13,8 @@ export const batchNormOp: OpDef<'batchNorm'> = {
   inferShape: (_node, [input]) => input!,
   params(node, [input]) {
     const channels = dim(node, input!, input!.length - 1);
-    return ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((p) => ({
-      name: `${node.name}/${p}`,
+    return OP_PARAMS.batchNorm.map((p) => ({
+      name: paramName(node.name, p),
       shape: [channels],
       role: 'bn' as const,
     }));
