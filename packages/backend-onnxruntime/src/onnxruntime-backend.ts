@@ -1,6 +1,7 @@
 import {
   analyzeGraph,
   type Backend,
+  checkInputNames,
   type BackendInfo,
   type CompiledModel,
   type CompileOptions,
@@ -8,6 +9,7 @@ import {
   type HostTensor,
   type OpName,
   listBackends,
+  readHostInput,
   registerBackend,
   type TensorLike,
   type TensorSpec,
@@ -15,7 +17,6 @@ import {
 } from '@mobilenet-kit/core';
 import { ONNX_EXPORTABLE_OPS, type OnnxLayout, toOnnx } from '@mobilenet-kit/onnx';
 import { checkCommandLine, readCommandLineFacts } from './command-line-limit';
-import { readInput } from './host-tensors';
 import { defaultImporter, importRuntime, isNode, type OrtModule, type OrtRuntimeName, type OrtSession, type OrtSessionOptions, type OrtTensor, type RuntimeImporter } from './ort-runtime';
 
 export const ONNXRUNTIME_BACKEND_NAME = 'onnxruntime';
@@ -120,6 +121,8 @@ class OnnxruntimeModel implements CompiledModel {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(
+    /** The graph's name, for error messages. */
+    private readonly name: string,
     private readonly ort: OrtModule,
     private readonly session: OrtSession,
     readonly inputs: readonly TensorSpec[],
@@ -129,14 +132,11 @@ class OnnxruntimeModel implements CompiledModel {
 
   async run(inputs: Readonly<Record<string, TensorLike>>): Promise<Record<string, HostTensor>> {
     if (this.disposed) throw new Error('onnxruntime: run() on a disposed model');
-    if (inputs === null || typeof inputs !== 'object') throw new Error(`onnxruntime: run() takes an object of inputs by name (${this.inputs.map((s) => s.name).join(', ')})`);
-    for (const key of Object.keys(inputs)) {
-      if (!this.inputs.some((s) => s.name === key)) throw new Error(`onnxruntime: unknown input "${key}" (the model's inputs: ${this.inputs.map((s) => s.name).join(', ')})`);
-    }
+    checkInputNames(this.name, this.inputs, inputs);
     const feeds: Record<string, OrtTensor> = {};
     let batch: number | undefined;
     for (const spec of this.inputs) {
-      const host = readInput(spec, inputs[spec.name]);
+      const host = readHostInput(this.name, spec, inputs[spec.name]!);
       if (batch !== undefined && host.shape[0] !== batch) throw new Error(`input "${spec.name}": batch ${host.shape[0]} differs from the other inputs' ${batch}`);
       batch = host.shape[0];
       feeds[spec.name] = new this.ort.Tensor('float32', host.data, host.shape);
@@ -219,7 +219,7 @@ export function onnxruntimeBackend(options: OnnxruntimeBackendOptions = {}): Bac
         executionProvider: settings.executionProviders[0]!,
         ...(settings.spinning !== undefined ? { spinning: settings.spinning } : {}),
       };
-      const model = new OnnxruntimeModel(rt.ort, session, inputs, outputs, backend);
+      const model = new OnnxruntimeModel(graph.name, rt.ort, session, inputs, outputs, backend);
       if (compileOptions.warmup) {
         const zeros: Record<string, HostTensor> = {};
         for (const spec of inputs) {

@@ -2,7 +2,6 @@ export { createTfjsBackend, type TfjsBackendConfig, type TfjsBackendOptions } fr
 export { lowerGraph, type LoweredGraph, type LowerGraphOptions } from './lower-graph';
 export { TfjsCompiledModel } from './tfjs-compiled-model';
 export { activateTfBackend, withTfBackend } from './active-backend';
-export { checkInputShape } from './input-tensors';
 export { TFJS_LOWERINGS, applyActivation } from './lowerings/index';
 export type { Lowering, LoweringContext, LoweringTable, NodeKernel, ParamLookup } from './lowerings/index';
 export type { Tfjs, TfjsLayers, Tensor } from './tfjs-types';

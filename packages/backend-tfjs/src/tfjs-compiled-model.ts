@@ -1,6 +1,6 @@
-import type { BackendInfo, CompiledModel, HostTensor, TensorLike, TensorSpec } from '@mobilenet-kit/core';
+import { type BackendInfo, type CompiledModel, checkInputNames, type HostTensor, type TensorLike, type TensorSpec } from '@mobilenet-kit/core';
 import { withTfBackend } from './active-backend';
-import { checkInputNames, toInputTensor } from './input-tensors';
+import { toInputTensor } from './input-tensors';
 import type { LoweredGraph } from './lower-graph';
 import type { Tensor, Tfjs } from './tfjs-types';
 

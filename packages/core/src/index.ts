@@ -2,6 +2,7 @@ export * from './types';
 export { GraphError, ModelFormatError, OptionError, formatShape, formatValue } from './errors';
 export { OPS, OP_NAMES, isOpName, samePadding, type OpDef } from './ops';
 export { OP_PARAMS, paramName } from './ops/op-params';
+export { checkInputNames, checkInputShape, readHostInput } from './backend-inputs';
 export { analyzeGraph, inferNode, paramSpecs, consumers, type GraphInfo } from './graph';
 export { GraphBuilder } from './graph-builder';
 export { deriveSeed, hashString, mix32, mulberry32 } from './random';
