@@ -6,6 +6,9 @@ import { GraphBuilder, type HostTensor } from '@mobilenet-kit/core';
 import { saveModel } from '@mobilenet-kit/core/node';
 import { runReference } from '@mobilenet-kit/core/reference';
 import { decodeOnnx } from '@mobilenet-kit/onnx';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli';
@@ -63,8 +66,36 @@ describe('mobilenet-kit export', () => {
     expect(await worstDifference(out, runReference(graph, weights, { image }), { image })).toBeLessThanOrEqual(1e-4);
   });
 
+  it('--format tfjs-layers: a folder that tf.loadLayersModel opens, predicting what the IR computes, and that import reads back', async () => {
+    const graph = mobilenetV1({ alpha: 0.25, resolution: 96, classes: 4 });
+    const weights = initializeWeights(graph, { seed: 3 });
+    await saveModel(path.join(dir, 'm4'), graph, weights);
+    const out = path.join(dir, 'm4-tfjs');
+    const r = await runCli(['export', path.join(dir, 'm4'), '--format', 'tfjs-layers', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote .*m4-tfjs\/model\.json and weights\.bin: .* as a tfjs layers model, [\d.]+ MB/);
+    expect(readdirSync(out).sort()).toEqual(['model.json', 'weights.bin']);
+    const json = JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8'));
+    const weightData = new Uint8Array(readFileSync(path.join(out, 'weights.bin'))).buffer;
+    await tf.setBackend('cpu');
+    const loaded = await tfl.loadLayersModel({ load: async () => ({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }) });
+    const image = { shape: [1, 96, 96, 3], data: Float32Array.from({ length: 96 * 96 * 3 }, (_, i) => Math.sin(i / 7)) };
+    const predicted = tf.tidy(() => (loaded.predict(tf.tensor(image.data, image.shape)) as tf.Tensor).dataSync());
+    loaded.dispose();
+    const expected = Object.values(runReference(graph, weights, { [graph.nodes[0]!.name]: image }))[0]!.data;
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(predicted[i]! - expected[i]!));
+    expect(worst).toBeLessThanOrEqual(1e-5);
+    const back = await runCli(['import', path.join(out, 'model.json'), '--out', path.join(dir, 'm4-back')]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(back.stdout).toMatch(/α 0\.25, 96×96/);
+  });
+
   it.each([
     [['export', '--alpha', '0.25'], /--out FILE is required/],
+    [['export', '--alpha', '0.25', '--format', 'tfjs-layers'], /--out DIR is required \(the folder for model\.json and weights\.bin\)/],
+    [['export', '--alpha', '0.25', '--format', 'tfjs-layers', '--opset', '13', '--out', 'x'], /--opset apply to --format onnx, not tfjs-layers/],
     [['export', '--alpha', '0.25', '--out', '/nonexistent-folder/x.onnx'], /the folder of --out \/nonexistent-folder\/x\.onnx .* does not exist/],
     [['export', 'some-dir', '--alpha', '0.5', '--out', 'x.onnx'], /give a model folder or model flags, not both \(got some-dir and --alpha\)/],
     [['export', '--opset', '23', '--out', 'x.onnx'], /--opset must be an integer from 11 to 22, got 23/],

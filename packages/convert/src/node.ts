@@ -85,3 +85,4 @@ export async function importModelFile(file: string, options: ImportFileOptions =
 export function saveImported(dir: string, model: ImportedModel): Promise<SavedModel> {
   return saveModel(dir, model.graph, model.weights, { metadata: model.metadata });
 }
+export { saveLayersModelFiles, type SaveLayersModelOptions } from './tfjs-layers/export';

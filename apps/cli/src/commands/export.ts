@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { initializeWeights } from '@mobilenet-kit/backbone';
 import { analyzeGraph, formatShape, type Graph, type Weights } from '@mobilenet-kit/core';
-import { loadModel } from '@mobilenet-kit/core/node';
+import { loadModel, writeFileAtomic } from '@mobilenet-kit/core/node';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, toOnnx } from '@mobilenet-kit/onnx';
 import { defineCommand, type FlagSpec } from '../command';
 import { choiceFlag, numberFlag } from '../flags';
@@ -11,38 +10,29 @@ import { EXIT_OK } from '../io';
 import { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags } from '../model-options';
 import { UsageError } from '../usage-error';
 
-const FORMATS = ['onnx'] as const;
+const FORMATS = ['onnx', 'tfjs-layers'] as const;
 const LAYOUTS = ['nchw', 'nhwc'] as const;
 
 const outFlag: FlagSpec<string> = {
   type: 'string',
-  valueName: 'FILE',
-  description: 'where to write the model (written atomically: a temporary file in the same folder, then renamed)',
-  allowed: 'a file path',
+  valueName: 'PATH',
+  description: 'where to write the model: the .onnx file, or for tfjs-layers the folder for model.json and weights.bin (each written atomically)',
+  allowed: 'a file path (onnx) or a folder (tfjs-layers)',
   parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
 };
 
-/** Writes next to the target, then renames: a reader never sees half a file, and a failure leaves no debris. */
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
-  } catch (error) {
-    await unlink(tmp).catch(() => undefined);
-    throw error;
-  }
-}
-
 export const exportCommand = defineCommand({
   name: 'export',
-  summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file',
+  summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file or a tfjs layers model',
   description: [
     'Exports a model folder (model.json and its shards, e.g. from `mobilenet-kit train`) or a MobileNet v1 built',
     'from --alpha, --resolution and the other model flags (seeded Keras-default weights) to ONNX. Batch norm is',
     "folded, dropout removed; TF 'same' padding becomes explicit pads. Inputs and outputs keep the IR's names and",
     'NHWC layout with a symbolic batch; inside, the graph runs NCHW (--layout nhwc keeps NHWC and transposes around',
     'each convolution). The file opens in onnxruntime, onnxruntime-web and other ONNX tools.',
+    '--format tfjs-layers writes a tfjs layers model (model.json with a Keras-style topology, weights.bin) into the',
+    "--out folder through tfjs-layers' own saver: tf.loadLayersModel opens it, tensorflowjs_converter turns it into a",
+    'Keras .h5 for TensorFlow, and `mobilenet-kit import` reads it back.',
   ].join('\n'),
   positionals: [{ name: 'model', description: 'a model folder (model.json and its shards); leave out to build from the model flags', optional: true }],
   flags: {
@@ -53,10 +43,19 @@ export const exportCommand = defineCommand({
     layout: choiceFlag({ valueName: 'L', description: 'layout of the activations inside the graph', choices: LAYOUTS, default: 'nchw' }),
     seed: numberFlag({ valueName: 'S', description: 'seed of the weights of a model built from flags', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
-  examples: ['mobilenet-kit export --alpha 0.5 --resolution 160 --out mobilenet-0.5-160.onnx', 'mobilenet-kit export run1/model --format onnx --out classifier.onnx --opset 17'],
+  examples: [
+    'mobilenet-kit export --alpha 0.5 --resolution 160 --out mobilenet-0.5-160.onnx',
+    'mobilenet-kit export run1/model --format onnx --out classifier.onnx --opset 17',
+    'mobilenet-kit export run1/model --format tfjs-layers --out classifier-tfjs',
+  ],
   async run({ flags, positionals }, io) {
     const out = flags.out;
-    if (!out) throw new UsageError('mobilenet-kit export: --out FILE is required (where to write the .onnx file)', 'export');
+    const format = flags.format ?? 'onnx';
+    if (!out) throw new UsageError(`mobilenet-kit export: --out ${format === 'onnx' ? 'FILE is required (where to write the .onnx file)' : 'DIR is required (the folder for model.json and weights.bin)'}`, 'export');
+    if (format === 'tfjs-layers') {
+      const onnxOnly = (['opset', 'layout'] as const).filter((k) => flags[k] !== undefined);
+      if (onnxOnly.length > 0) throw new UsageError(`mobilenet-kit export: --${onnxOnly.join(' and --')} apply to --format onnx, not tfjs-layers`, 'export');
+    }
     if ((flags.opset ?? DEFAULT_OPSET) > MAX_OPSET) throw new UsageError(`mobilenet-kit export: --opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got ${flags.opset}`, 'export');
     const modelDir = positionals[0];
     const modelFlagsGiven = Object.keys(MODEL_FLAGS).filter((k) => flags[k as keyof typeof MODEL_FLAGS] !== undefined);
@@ -81,15 +80,34 @@ export const exportCommand = defineCommand({
       weights = initializeWeights(graph, { seed: flags.seed ?? 0 });
       label = `${modelLabel(options)}, seed ${flags.seed ?? 0}`;
     }
-    const opset = flags.opset ?? DEFAULT_OPSET;
-    const layout = flags.layout ?? 'nchw';
-    const bytes = toOnnx(graph, weights, { opset, layout, docString: `${label}, exported by mobilenet-kit` });
-    await writeAtomically(out, bytes);
     const info = analyzeGraph(graph);
     const io_ = [
       ...info.inputs.map((name) => `  input  ${name} ${formatShape(info.shapes.get(name)!)}`),
       ...graph.outputs.map((o) => `  output ${o.name} ${formatShape(info.shapes.get(o.node)!)}`),
     ];
+    if (format === 'tfjs-layers') {
+      const [tf, tfl, { toLayersModel }, { saveLayersModelFiles }] = await Promise.all([
+        import('@tensorflow/tfjs-core'),
+        import('@tensorflow/tfjs-layers'),
+        import('@mobilenet-kit/backend-tfjs'),
+        import('@mobilenet-kit/convert/node'),
+        import('@tensorflow/tfjs-backend-cpu'),
+      ]);
+      await tf.setBackend('cpu');
+      const { model: layers } = toLayersModel(graph, weights, tf, tfl);
+      let bytes: number;
+      try {
+        ({ bytes } = await saveLayersModelFiles(layers, out, { tf, convertedBy: 'mobilenet-kit export --format tfjs-layers' }));
+      } finally {
+        layers.dispose();
+      }
+      io.stdout.write(`wrote ${path.join(out, 'model.json')} and weights.bin: ${label} as a tfjs layers model, ${(bytes / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
+      return EXIT_OK;
+    }
+    const opset = flags.opset ?? DEFAULT_OPSET;
+    const layout = flags.layout ?? 'nchw';
+    const bytes = toOnnx(graph, weights, { opset, layout, docString: `${label}, exported by mobilenet-kit` });
+    await writeFileAtomic(out, bytes);
     io.stdout.write(`wrote ${out}: ${label} as ONNX opset ${opset} (${layout.toUpperCase()} inside), ${(bytes.length / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
     return EXIT_OK;
   },
