@@ -47,6 +47,7 @@ export const exportCommand = defineCommand({
     'mobilenet-kit export --alpha 0.5 --resolution 160 --out mobilenet-0.5-160.onnx',
     'mobilenet-kit export run1/model --format onnx --out classifier.onnx --opset 17',
     'mobilenet-kit export run1/model --format tfjs-layers --out classifier-tfjs',
+    'mobilenet-kit export --alpha 0.25 --resolution 96 --format tfjs-layers --out mobilenet-0.25-96-tfjs',
   ],
   async run({ flags, positionals }, io) {
     const out = flags.out;
@@ -91,7 +92,8 @@ export const exportCommand = defineCommand({
         import('@tensorflow/tfjs-layers'),
         import('@mobilenet-kit/backend-tfjs'),
         import('@mobilenet-kit/convert/node'),
-        import('@tensorflow/tfjs-backend-cpu'),
+        // backend-cpu registers tfjs's cpu backend without its "install our node backend" banner.
+        import('@mobilenet-kit/backend-cpu'),
       ]);
       await tf.setBackend('cpu');
       const { model: layers } = toLayersModel(graph, weights, tf, tfl);
