@@ -9,12 +9,13 @@ import { UsageError } from './usage-error';
 
 /**
  * The pretrained MobileNet v1 files `mobilenet-kit import` reads today. Keep to what works: TF Hub's
- * graph models and ONNX files are not importable yet, and a newcomer told otherwise loses an hour.
+ * graph models are not importable yet, and a newcomer told otherwise loses an hour.
  */
 export const PRETRAINED_SOURCES = [
   "Keras Applications' weights mobilenet_1_0_224_tf.h5 (https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/mobilenet_1_0_224_tf.h5; other α and sizes beside it), or any Keras MobileNet v1 saved as .h5",
   "a tfjs layers model.json with its weight files (what tfjs's model.save() writes, or tensorflowjs_converter --output_format tfjs_layers_model from a Keras MobileNet)",
   'a Teachable Machine image export (model.json, weights.bin, metadata.json)',
+  'an ONNX MobileNet v1 (.onnx: what mobilenet-kit export writes, and the Conv / BatchNormalization / Clip / Gemm layout tf2onnx writes)',
 ] as const;
 
 /** What to do without a classifier: import a pretrained one, or train one on a folder. */

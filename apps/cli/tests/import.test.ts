@@ -127,6 +127,20 @@ describe('mobilenet-kit import', () => {
     expect(JSON.parse(backbone.stdout)).toMatchObject({ recognized: { alpha: 0.25, top: 'none' }, task: 'backbone' });
   }, 60_000);
 
+  it('imports an ONNX file (written by export) into a model folder that predicts what the original predicts', async () => {
+    const original = path.join(dir, 'from-h5');
+    const onnx = path.join(dir, 'm.onnx');
+    expect((await runCli(['export', original, '--out', onnx])).code).toBe(0);
+    const out = path.join(dir, 'from-onnx');
+    const r = await runCli(['import', onnx, '--out', out, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'onnx', recognized: { alpha: 0.25, resolution: 128, classes: 4 } });
+    const scores = async (model: string) => (JSON.parse((await runCli(['classify', path.join(dir, 'photo.png'), '--model', model, '--backend', 'cpu', '--json', '--top-k', '4'])).stdout) as { predictions: { index: number; probability: number }[] }[])[0]!.predictions;
+    const [a, b] = [await scores(original), await scores(out)];
+    expect(b.map((p) => p.index)).toEqual(a.map((p) => p.index));
+    b.forEach((p, i) => expect(p.probability).toBeCloseTo(a[i]!.probability, 5));
+  }, 60_000);
+
   it('needs --out (exit 2) and names a file that is not a model', async () => {
     const r = await runCli(['import', tm]);
     expect(r.code).toBe(2);

@@ -71,6 +71,10 @@ export async function importModelFile(file: string, options: ImportFileOptions =
     const { importKerasH5 } = await import('./keras/h5-import');
     return importKerasH5(target, options);
   }
+  if (ext === '.onnx') {
+    const { importOnnx } = await import('./onnx/import');
+    return importOnnx(new Uint8Array(await readFile(target)), { ...options, file });
+  }
   if (ext === '.json') {
     const doc = await readJson(target);
     const dir = path.dirname(target);

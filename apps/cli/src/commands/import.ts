@@ -6,7 +6,7 @@ import { UsageError } from '../usage-error';
 
 export const importCommand = defineCommand({
   name: 'import',
-  summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine, Keras .h5) into a model folder',
+  summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine, Keras .h5, ONNX) into a model folder',
   description: [
     'Reads a MobileNet v1 file of another format and writes it as a model folder (model.json with labels and',
     'preprocessing, and its shards) that classify, export and train --init take. Formats: a tfjs layers model.json',
@@ -14,12 +14,14 @@ export const importCommand = defineCommand({
     '(model.json + weights.bin + metadata.json: labels from metadata.json, its preprocessing: centre crop, pixels / 127 - 1),',
     "and a Keras HDF5 file: a whole model (model.save('x.h5')) or a weights-only file (save_weights, Keras Applications'",
     'mobilenet_1_0_224_tf.h5 and its siblings), whose architecture is Keras\'s MobileNet v1 at --alpha (default: from the',
-    'weight shapes) and --resolution (default: from a Keras Applications file name), with or without top (--no-top).',
+    'weight shapes) and --resolution (default: from a Keras Applications file name), with or without top (--no-top),',
+    'and an ONNX file (.onnx) laid out as mobilenet-kit export or tf2onnx write MobileNet v1 (NHWC or NCHW input; the',
+    'imported model takes NHWC images).',
     'The file is checked before anything is allocated (layer names, shapes, shard sizes); what was recognised (α,',
     'resolution, variant, top, classes) is printed. A 1000-class (Keras) or 1001-class (TF-slim, background first)',
     'classifier gets the ImageNet class names shipped with the kit. Nothing is downloaded.',
   ].join('\n'),
-  positionals: [{ name: 'file', description: 'model.json of a tfjs layers model or Teachable Machine export (or the folder holding it), or a Keras .h5 file' }],
+  positionals: [{ name: 'file', description: 'model.json of a tfjs layers model or Teachable Machine export (or the folder holding it), a Keras .h5 file or an .onnx file' }],
   flags: {
     out: pathFlag('DIR', 'the model folder to write (written atomically)'),
     alpha: numberFlag({ valueName: 'A', description: 'the width multiplier the file should have (checked against the weight shapes)', allowed: 'a number > 0', min: 0, exclusiveMin: true }),
@@ -34,6 +36,7 @@ export const importCommand = defineCommand({
     'mobilenet-kit import mobilenet_v1_0.25_224/model.json --alpha 0.25 --out imported',
     'mobilenet-kit import mobilenet_1_0_224_tf.h5 --out imagenet',
     'mobilenet-kit import weights.h5 --alpha 0.25 --resolution 128 --no-top --out backbone',
+    'mobilenet-kit import mobilenet_v1.onnx --out from-onnx',
   ],
   async run({ flags, positionals }, io) {
     const file = positionals[0]!;
