@@ -90,3 +90,4 @@ export function saveImported(dir: string, model: ImportedModel): Promise<SavedMo
   return saveModel(dir, model.graph, model.weights, { metadata: model.metadata });
 }
 export { saveLayersModelFiles, type SaveLayersModelOptions } from './tfjs-layers/export';
+export { writeKerasH5File, type KerasH5Contents, type KerasH5LayerValues, type KerasH5WeightValues } from './keras/h5-write';

@@ -78,7 +78,7 @@ async function importH5wasm(): Promise<H5wasm> {
 }
 
 /** h5wasm's Node build (the host file system, files read as needed), with HDF5 errors thrown as JS errors instead of printed. */
-function h5wasm(): Promise<H5wasm> {
+export function loadH5wasm(): Promise<H5wasm> {
   loading ??= (async () => {
     const h5 = await importH5wasm();
     const module = await h5.ready;
@@ -132,7 +132,7 @@ export async function openKerasH5(file: string): Promise<KerasH5File> {
     throw new ModelFormatError(`cannot read: ${(e as Error).message}`, { file });
   }
   if (!signed) throw new ModelFormatError('is not an HDF5 file (no HDF5 signature \\x89HDF\\r\\n\\x1a\\n at its start): a Keras .h5 file is HDF5', { file });
-  const h5 = await h5wasm();
+  const h5 = await loadH5wasm();
   let f: InstanceType<H5wasm['File']>;
   try {
     f = new h5.File(file, 'r');
