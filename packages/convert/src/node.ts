@@ -91,3 +91,4 @@ export function saveImported(dir: string, model: ImportedModel): Promise<SavedMo
 }
 export { saveLayersModelFiles, type SaveLayersModelOptions } from './tfjs-layers/export';
 export { writeKerasH5File, type KerasH5Contents, type KerasH5LayerValues, type KerasH5WeightValues } from './keras/h5-write';
+export { saveKerasH5, type KerasH5Artifacts, type SaveKerasH5Options, type SavedKerasH5 } from './keras/h5-export';
