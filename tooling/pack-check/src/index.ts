@@ -4,3 +4,4 @@ export { packPackage, type PackedPackage } from './pack';
 export { installConsumer, peerVersions, exportedNames, type ModuleSystem } from './consumer';
 export { exec, execOrThrow, cleanEnv, type ExecResult } from './exec';
 export { importedPackages, packageOfSpecifier, undeclaredImports } from './imports';
+export { withOurDependencies, folderBytes, largestPackages, workspaceVersion } from './subset';
