@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import { GraphBuilder, type HostTensor } from '@mobilenet-kit/core';
-import { saveModel } from '@mobilenet-kit/core/node';
+import { loadModel, saveModel } from '@mobilenet-kit/core/node';
 import { runReference } from '@mobilenet-kit/core/reference';
+import { encodePng } from '@mobilenet-kit/image';
 import { decodeOnnx } from '@mobilenet-kit/onnx';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
@@ -92,8 +93,48 @@ describe('mobilenet-kit export', () => {
     expect(back.stdout).toMatch(/α 0\.25, 96×96/);
   });
 
+  it('--format keras-h5: one .h5 file that import reads back with the same weights and outputs, and that classify then runs', async () => {
+    const graph = mobilenetV1({ alpha: 0.25, resolution: 96, classes: 4 });
+    const weights = initializeWeights(graph, { seed: 8 });
+    await saveModel(path.join(dir, 'm4-h5'), graph, weights);
+    const out = path.join(dir, 'm4.h5');
+    const r = await runCli(['export', path.join(dir, 'm4-h5'), '--format', 'keras-h5', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wrote .*m4\.h5: .* as a Keras \.h5 \(\d+ layers, \d+ weights\), [\d.]+ MB/);
+    expect(r.stdout).toContain('input  input [?, 96, 96, 3]');
+    expect(readdirSync(dir).filter((f) => f.includes('tmp'))).toEqual([]);
+    expect([...readFileSync(out).subarray(0, 4)]).toEqual([0x89, 0x48, 0x44, 0x46]);
+
+    const back = path.join(dir, 'm4-h5-back');
+    writeFileSync(path.join(dir, 'labels.txt'), 'a\nb\nc\nd\n');
+    const imported = await runCli(['import', out, '--out', back, '--labels', path.join(dir, 'labels.txt')]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/α 0\.25, 96×96/);
+    // Ours → .h5 → ours: every weight bit for bit, the outputs those of the original.
+    const again = await loadModel(back);
+    for (const [name, w] of weights) expect(again.weights.get(name)?.data, name).toEqual(w.data);
+    const image = { shape: [1, 96, 96, 3], data: Float32Array.from({ length: 96 * 96 * 3 }, (_, i) => Math.sin(i / 5)) };
+    const expected = Object.values(runReference(graph, weights, { [graph.nodes[0]!.name]: image }))[0]!.data;
+    const actual = Object.values(runReference(again.graph, again.weights, { [again.graph.nodes[0]!.name]: image }))[0]!.data;
+    let worst = 0;
+    for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(actual[i]! - expected[i]!));
+    console.log(`export keras-h5 → import: max |Δ| of the outputs (reference interpreter): ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThanOrEqual(1e-6);
+
+    writeFileSync(path.join(dir, 'photo.png'), await encodePng({ width: 40, height: 30, data: Uint8Array.from({ length: 40 * 30 * 3 }, (_, i) => (i * 37) % 256) }));
+    const c = await runCli(['classify', path.join(dir, 'photo.png'), '--model', back, '--backend', 'cpu', '--json']);
+    expect(c.code, c.stderr).toBe(0);
+    const results = JSON.parse(c.stdout) as { predictions: { label: string; probability: number }[] }[];
+    expect(results[0]!.predictions[0]!.label).toMatch(/^[abcd]$/);
+  }, 60_000);
+
   it.each([
     [['export', '--alpha', '0.25'], /--out FILE is required/],
+    [['export', '--alpha', '0.25', '--format', 'keras-h5'], /--out FILE is required \(where to write the \.h5 file\)/],
+    [['export', '--alpha', '0.25', '--format', 'keras-h5', '--layout', 'nhwc', '--out', 'x.h5'], /--layout apply to --format onnx, not keras-h5/],
+    [['export', '--alpha', '0.25', '--format', 'keras-h5', '--out', '/nonexistent-folder/x.h5'], /the folder of --out \/nonexistent-folder\/x\.h5 .* does not exist/],
+    [['export', '--alpha', '0.25', '--format', 'keras-h5', '--out', '.'], /--out \. is a folder; --format keras-h5 writes one file \(give its path, e\.g\. model\.h5\)/],
     [['export', '--alpha', '0.25', '--format', 'tfjs-layers'], /--out DIR is required \(the folder for model\.json and weights\.bin\)/],
     [['export', '--alpha', '0.25', '--format', 'tfjs-layers', '--opset', '13', '--out', 'x'], /--opset apply to --format onnx, not tfjs-layers/],
     [['export', '--alpha', '0.25', '--out', '/nonexistent-folder/x.onnx'], /the folder of --out \/nonexistent-folder\/x\.onnx .* does not exist/],

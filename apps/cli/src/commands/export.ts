@@ -10,20 +10,20 @@ import { EXIT_OK } from '../io';
 import { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags } from '../model-options';
 import { UsageError } from '../usage-error';
 
-const FORMATS = ['onnx', 'tfjs-layers'] as const;
+const FORMATS = ['onnx', 'tfjs-layers', 'keras-h5'] as const;
 const LAYOUTS = ['nchw', 'nhwc'] as const;
 
 const outFlag: FlagSpec<string> = {
   type: 'string',
   valueName: 'PATH',
-  description: 'where to write the model: the .onnx file, or for tfjs-layers the folder for model.json and weights.bin (each written atomically)',
-  allowed: 'a file path (onnx) or a folder (tfjs-layers)',
+  description: 'where to write the model: the .onnx or .h5 file, or for tfjs-layers the folder for model.json and weights.bin (each written atomically)',
+  allowed: 'a file path (onnx, keras-h5) or a folder (tfjs-layers)',
   parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
 };
 
 export const exportCommand = defineCommand({
   name: 'export',
-  summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file or a tfjs layers model',
+  summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file, a tfjs layers model or a Keras .h5',
   description: [
     'Exports a model folder (model.json and its shards, e.g. from `mobilenet-kit train`) or a MobileNet v1 built',
     'from --alpha, --resolution and the other model flags (seeded Keras-default weights) to ONNX. Batch norm is',
@@ -33,6 +33,9 @@ export const exportCommand = defineCommand({
     '--format tfjs-layers writes a tfjs layers model (model.json with a Keras-style topology, weights.bin) into the',
     "--out folder through tfjs-layers' own saver: tf.loadLayersModel opens it, tensorflowjs_converter turns it into a",
     'Keras .h5 for TensorFlow, and `mobilenet-kit import` reads it back.',
+    "--format keras-h5 writes the same model as one Keras HDF5 file in the layout of Keras 2's model.save (model_config,",
+    'model_weights with layer_names, per layer weight_names such as conv1/kernel:0), for Keras\'s load_model; `mobilenet-kit',
+    'import` reads it back with the same weights.',
   ].join('\n'),
   positionals: [{ name: 'model', description: 'a model folder (model.json and its shards); leave out to build from the model flags', optional: true }],
   flags: {
@@ -48,14 +51,17 @@ export const exportCommand = defineCommand({
     'mobilenet-kit export run1/model --format onnx --out classifier.onnx --opset 17',
     'mobilenet-kit export run1/model --format tfjs-layers --out classifier-tfjs',
     'mobilenet-kit export --alpha 0.25 --resolution 96 --format tfjs-layers --out mobilenet-0.25-96-tfjs',
+    'mobilenet-kit export run1/model --format keras-h5 --out classifier.h5',
+    'mobilenet-kit export --alpha 0.25 --resolution 96 --format keras-h5 --out mobilenet-0.25-96.h5',
   ],
   async run({ flags, positionals }, io) {
     const out = flags.out;
     const format = flags.format ?? 'onnx';
-    if (!out) throw new UsageError(`mobilenet-kit export: --out ${format === 'onnx' ? 'FILE is required (where to write the .onnx file)' : 'DIR is required (the folder for model.json and weights.bin)'}`, 'export');
-    if (format === 'tfjs-layers') {
+    const outNeeded = { onnx: 'FILE is required (where to write the .onnx file)', 'tfjs-layers': 'DIR is required (the folder for model.json and weights.bin)', 'keras-h5': 'FILE is required (where to write the .h5 file)' };
+    if (!out) throw new UsageError(`mobilenet-kit export: --out ${outNeeded[format]}`, 'export');
+    if (format !== 'onnx') {
       const onnxOnly = (['opset', 'layout'] as const).filter((k) => flags[k] !== undefined);
-      if (onnxOnly.length > 0) throw new UsageError(`mobilenet-kit export: --${onnxOnly.join(' and --')} apply to --format onnx, not tfjs-layers`, 'export');
+      if (onnxOnly.length > 0) throw new UsageError(`mobilenet-kit export: --${onnxOnly.join(' and --')} apply to --format onnx, not ${format}`, 'export');
     }
     if ((flags.opset ?? DEFAULT_OPSET) > MAX_OPSET) throw new UsageError(`mobilenet-kit export: --opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got ${flags.opset}`, 'export');
     const modelDir = positionals[0];
@@ -68,6 +74,9 @@ export const exportCommand = defineCommand({
     const outDir = path.dirname(path.resolve(out));
     const dirStat = await stat(outDir).catch(() => undefined);
     if (!dirStat?.isDirectory()) throw new UsageError(`mobilenet-kit export: the folder of --out ${out} (${outDir}) does not exist`, 'export');
+    if (format !== 'tfjs-layers' && (await stat(out).catch(() => undefined))?.isDirectory()) {
+      throw new UsageError(`mobilenet-kit export: --out ${out} is a folder; --format ${format} writes one file (give its path, e.g. ${path.join(out, format === 'onnx' ? 'model.onnx' : 'model.h5')})`, 'export');
+    }
 
     let graph: Graph;
     let weights: Weights;
@@ -104,6 +113,26 @@ export const exportCommand = defineCommand({
         layers.dispose();
       }
       io.stdout.write(`wrote ${path.join(out, 'model.json')} and weights.bin: ${label} as a tfjs layers model, ${(bytes / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
+      return EXIT_OK;
+    }
+    if (format === 'keras-h5') {
+      const [tf, tfl, { toLayersModel }, { saveKerasH5 }] = await Promise.all([
+        import('@tensorflow/tfjs-core'),
+        import('@tensorflow/tfjs-layers'),
+        import('@mobilenet-kit/backend-tfjs'),
+        import('@mobilenet-kit/convert/node'),
+        // backend-cpu registers tfjs's cpu backend without its "install our node backend" banner.
+        import('@mobilenet-kit/backend-cpu'),
+      ]);
+      await tf.setBackend('cpu');
+      const { model: layers } = toLayersModel(graph, weights, tf, tfl);
+      let saved: Awaited<ReturnType<typeof saveKerasH5>>;
+      try {
+        saved = await saveKerasH5(layers, out, { tf });
+      } finally {
+        layers.dispose();
+      }
+      io.stdout.write(`wrote ${out}: ${label} as a Keras .h5 (${saved.layers.length} layers, ${saved.weights} weights), ${(saved.bytes / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
       return EXIT_OK;
     }
     const opset = flags.opset ?? DEFAULT_OPSET;
