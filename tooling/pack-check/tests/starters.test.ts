@@ -2,28 +2,29 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Browser, launchChromium, serveStatic, type StaticServer, watchConsoleErrors } from '@mobilenet-kit/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execOrThrow, listPublishablePackages, packPackage, withOurDependencies } from '../src/index';
 
 /**
- * examples/node-starter, installed as its README says but outside the
- * workspace: its package.json names our packages by npm version; here they
+ * The starters in examples/, installed as their READMEs say but outside the
+ * workspace: each package.json names our packages by npm version; here they
  * come from their packed tarballs (dependencies and overrides point at them),
  * everything else from the registry as for any user.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
-const starter = path.join(root, 'examples', 'node-starter');
 const work = mkdtempSync(path.join(os.tmpdir(), 'mobilenet-kit-starter-'));
-const app = path.join(work, 'node-starter');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-beforeAll(async () => {
-  cpSync(starter, app, { recursive: true, filter: (src) => !src.includes('node_modules') });
+/** Copies examples/<name> to a temporary folder, points its dependencies on our packages at their tarballs and runs npm install. */
+async function installStarter(name: string): Promise<string> {
+  const app = path.join(work, name);
+  cpSync(path.join(root, 'examples', name), app, { recursive: true, filter: (src) => !/node_modules|[/\\](dist|public)$/.test(src) });
   const manifest = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; overrides?: Record<string, string> };
   const ours = Object.keys(manifest.dependencies).filter((d) => d.startsWith('@mobilenet-kit/'));
-  const tarballs = path.join(work, 'tarballs');
+  const tarballs = path.join(work, `${name}-tarballs`);
   mkdirSync(tarballs);
   const packed = await Promise.all(withOurDependencies(listPublishablePackages(root), ours).map((p) => packPackage(p.dir, tarballs)));
   const files = Object.fromEntries(packed.map((p) => [p.name, `file:${p.tarball}`]));
@@ -31,6 +32,12 @@ beforeAll(async () => {
   manifest.overrides = files;
   writeFileSync(path.join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await execOrThrow('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, timeoutMs: 300_000 });
+  return app;
+}
+
+let app = '';
+beforeAll(async () => {
+  app = await installStarter('node-starter');
   // The files its README's commands name: photos from face-api's demo, a gallery of two people, a classifier folder.
   const demo = path.join(app, 'node_modules', '@vladmandic', 'face-api', 'demo');
   for (const [person, sample] of [['ada', 2], ['bob', 3]] as const) {
@@ -78,4 +85,39 @@ describe('examples/node-starter, installed from the tarballs', () => {
   it('prints its usage without a photo (exit 2)', async () => {
     await expect(run([])).rejects.toThrow(/usage: node index\.mjs <photo>/);
   });
+});
+
+describe('examples/browser-starter, installed from the tarballs, built with Vite, in headless Chromium', () => {
+  let server: StaticServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    const dir = await installStarter('browser-starter');
+    await execOrThrow('npm', ['run', 'build', '--silent'], { cwd: dir, timeoutMs: 300_000 });
+    server = await serveStatic({ folders: { '/': path.join(dir, 'dist') } });
+    browser = await launchChromium();
+  }, 600_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  for (const backend of ['wasm', 'webgl'] as const) {
+    it(`detects the sample's faces on ${backend}, cross-origin isolated, with no page error`, async () => {
+      const page = await browser.newPage();
+      const errors = watchConsoleErrors(page);
+      try {
+        await page.goto(`${server.url}/?backend=${backend}`);
+        await page.waitForFunction(() => document.body.dataset.faces !== undefined || document.body.dataset.error !== undefined, undefined, { timeout: 120_000 });
+        const data = await page.evaluate(() => ({ ...document.body.dataset }));
+        expect(data.error).toBeUndefined();
+        expect(Number(data.faces)).toBe(3);
+        expect(data.backend).toBe(backend);
+        expect(data.isolated).toBe('true');
+        expect(await page.textContent('#status')).toMatch(new RegExp(`^3 faces in \\d+ ms on ${backend}`));
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }, 180_000);
+  }
 });
