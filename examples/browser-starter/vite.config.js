@@ -8,7 +8,8 @@ export default defineConfig({
   base: './',
   server: { headers: crossOriginIsolation },
   preview: { headers: crossOriginIsolation },
-  // Not minified: tfjs's threaded wasm starts its workers from the source text of a function in the bundle, and a
-  // minifier renames what that function refers to (the workers die with "ReferenceError: e is not defined").
+  // Not minified: tfjs's threaded wasm starts its workers from the source text of a function in the bundle, and
+  // Vite 8's default minifier renames what that function refers to (the workers die with "ReferenceError: e is
+  // not defined"; apps/web minifies with esbuild, and its e2e test detects on wasm).
   build: { target: 'es2022', chunkSizeWarningLimit: 4000, minify: false },
 });

@@ -13,7 +13,7 @@ export function isBackendName(value: unknown): value is BackendName {
 
 export const BACKEND_BLURBS: Record<BackendName, string> = {
   webgl: 'GPU shaders (tfjs-backend-webgl); the first run compiles them',
-  wasm: 'WebAssembly with XNNPACK, SIMD and threads (tfjs-backend-wasm)',
+  wasm: 'WebAssembly with XNNPACK and SIMD, threads when the page is cross-origin isolated (tfjs-backend-wasm)',
   cpu: 'plain JavaScript (tfjs-backend-cpu): slow, the numeric reference',
 };
 
