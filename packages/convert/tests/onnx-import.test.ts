@@ -128,7 +128,7 @@ describe('ONNX import', () => {
     expect(worst).toBeLessThanOrEqual(1e-4);
   });
 
-  it('bad files: not ONNX, an op it does not read, explicit pads that are not TF same', async () => {
+  it('bad files: not ONNX, a NaN weight, an op it does not read, explicit pads that are not TF same', async () => {
     const { graph, weights } = model();
     const write = async (name: string, bytes: Uint8Array) => {
       await writeFile(path.join(dir, name), bytes);
@@ -138,6 +138,12 @@ describe('ONNX import', () => {
     const m = toOnnxModel(graph, weights);
     const lrn = edit(m, (nodes) => nodes.map((n) => (n.op_type === 'Softmax' ? { ...n, op_type: 'LRN' } : n)));
     await expect(importModelFile(await write('lrn.onnx', lrn))).rejects.toThrow(/lrn\.onnx.*node "predictions\w*" \(LRN\): this op is not read/);
+    const nan = toOnnxModel(graph, weights);
+    const kernel = nan.graph.initializer.find((t) => t.name.startsWith('conv1'))!;
+    const raw = new Float32Array(kernel.raw_data.slice().buffer);
+    raw[5] = Number.NaN;
+    kernel.raw_data = new Uint8Array(raw.buffer);
+    await expect(importModelFile(await write('nan.onnx', encodeOnnx(nan)))).rejects.toThrow(/nan\.onnx.*initializer "conv1[^"]*" \[.*\] is not finite at index 5 \[.*\] \(NaN\)/);
     const pads = edit(m, (nodes) => nodes.map((n, i) => (n.op_type === 'Conv' && i < 3 ? { ...n, attribute: n.attribute.map((a) => (a.name === 'pads' ? { ...a, ints: [1, 1, 1, 1] } : a)) } : n)));
     await expect(importModelFile(await write('pads.onnx', pads))).rejects.toThrow(/pads \[1,1,1,1\] \(auto_pad NOTSET\) are neither TF 'same' \(\[0, 0, 1, 1\]\) nor 'valid'/);
   });

@@ -1,4 +1,4 @@
-import { type FusableActivation, type Graph, GraphBuilder, ModelFormatError, type Shape, type WeightTensor, samePadding } from '@mobilenet-kit/core';
+import { type FusableActivation, type Graph, GraphBuilder, ModelFormatError, type Shape, type WeightTensor, describeIndex, firstNonFinite, samePadding } from '@mobilenet-kit/core';
 import { type AttributeProto, type ModelProto, type NodeProto, type TensorProto, decodeOnnx, readFloatTensor } from '@mobilenet-kit/onnx';
 import { type ImportedModel, assembleImport } from '../imported-model';
 import { type ExpectedArchitecture, recognizeMobileNet } from '../recognize';
@@ -70,7 +70,13 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
   };
 
   const constants = new Map<string, { dims: number[]; values: number[] | Float32Array }>();
-  for (const t of g.initializer ?? []) constants.set(t.name, { dims: (t.dims ?? []).map(Number), values: tensorValues(t, file) });
+  for (const t of g.initializer ?? []) {
+    const values = tensorValues(t, file);
+    const dims = (t.dims ?? []).map(Number);
+    const bad = firstNonFinite(values);
+    if (bad >= 0) fail(undefined, `initializer "${t.name}" ${JSON.stringify(dims)} is not finite at ${describeIndex(bad, values[bad]!, dims)}`);
+    constants.set(t.name, { dims, values });
+  }
   for (const n of g.node) {
     if (n.op_type !== 'Constant') continue;
     const t = (attr(n, 'value') as { t?: TensorProto } | undefined)?.t;
