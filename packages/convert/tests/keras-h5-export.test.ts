@@ -7,11 +7,12 @@ import path from 'node:path';
 import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import { registerCpuBackend } from '@mobilenet-kit/backend-cpu';
 import { toLayersModel } from '@mobilenet-kit/backend-tfjs';
-import { type Graph, GraphBuilder, type Weights, compile } from '@mobilenet-kit/core';
+import type { Graph, Weights, } from '@mobilenet-kit/core';
 import { OutputPathError } from '@mobilenet-kit/core/node';
 import { importModelFile, saveKerasH5 } from '@mobilenet-kit/convert/node';
 import * as h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ourClassifier, runOnCpu } from './our-classifier';
 import { maxAbsDiff, randomInput, tf, tfl } from './fixtures';
 
 let dir: string;
@@ -25,32 +26,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A MobileNet 0.25-64 classifier of 3 classes as our builders make it (global pool, dropout, dense, softmax), random weights with non-trivial BN. */
-function classifier(): { graph: Graph; weights: Weights } {
-  const backbone = mobilenetV1({ alpha: 0.25, resolution: 64, includeTop: false });
-  const b = new GraphBuilder('pets', backbone);
-  const main = backbone.outputs[0]!.node;
-  const pooled = b.add('global_average_pooling2d', 'globalAvgPool', [main], {});
-  const dropped = b.add('dropout', 'dropout', [pooled], { rate: 0.001 });
-  const logits = b.add('logits', 'dense', [dropped], { units: 3, useBias: true });
-  const graph = b.output(b.add('predictions', 'activation', [logits], { fn: 'softmax' }), 'predictions').build();
-  // Moving statistics away from 0 / 1, so a BN that is dropped or misread shows.
-  const weights = new Map(
-    [...initializeWeights(graph, { seed: 11 })].map(([name, w]) =>
-      /moving_(mean|variance)$/.test(name) ? [name, { shape: w.shape, data: w.data.map((_, i) => (name.endsWith('variance') ? 0.5 + (i % 7) / 10 : ((i % 5) - 2) / 10)) }] : [name, w],
-    ),
-  );
-  return { graph, weights };
-}
-
-async function oursOn(graph: Graph, weights: Weights, input: { shape: number[]; data: Float32Array }, output: string): Promise<Float32Array> {
-  const model = await compile(graph, weights, { backend: 'cpu' });
-  try {
-    return (await model.run({ [graph.nodes.find((n) => n.op === 'input')!.name]: input }))[output]!.data;
-  } finally {
-    model.dispose();
-  }
-}
 
 /** What `mobilenet-kit export --format keras-h5` does. With `inspect`, the tfjs-layers model is looked at before it is disposed. */
 async function exportH5<T>(graph: Graph, weights: Weights, file: string, inspect?: (model: tfl.LayersModel) => T): Promise<{ saved: Awaited<ReturnType<typeof saveKerasH5>>; seen?: T }> {
@@ -74,7 +49,7 @@ const H5T_FLOAT = 1;
 
 describe('export --format keras-h5 (saveKerasH5)', () => {
   it("writes Keras's whole-model layout: root model_config / keras_version / backend, model_weights with layer_names, each layer's weight_names and float32 datasets equal to the weights", async () => {
-    const { graph, weights } = classifier();
+    const { graph, weights } = ourClassifier(11);
     const file = path.join(dir, 'pets.h5');
     const before = tf.memory().numTensors;
     const { saved, seen } = await exportH5(graph, weights, file, (model) => ({
@@ -149,7 +124,7 @@ describe('export --format keras-h5 (saveKerasH5)', () => {
   });
 
   it('imports back (ours → .h5 → ours): recognised as α 0.25-64 with 3 classes, every weight the same, the same outputs on cpu', async () => {
-    const { graph, weights } = classifier();
+    const { graph, weights } = ourClassifier(11);
     const file = path.join(dir, 'round-trip.h5');
     await exportH5(graph, weights, file);
     const back = await importModelFile(file, { labels: ['cat', 'dog', 'bird'] });
@@ -161,8 +136,8 @@ describe('export --format keras-h5 (saveKerasH5)', () => {
       expect(w.data, name).toEqual(weights.get(name)!.data);
     }
     const input = randomInput(2, 64);
-    const original = await oursOn(graph, weights, input, 'predictions');
-    const again = await oursOn(back.graph, back.weights, input, back.metadata.output as string);
+    const original = await runOnCpu(graph, weights, input, 'predictions');
+    const again = await runOnCpu(back.graph, back.weights, input, back.metadata.output as string);
     const d = maxAbsDiff(again, original);
     console.log(`export keras-h5: max |Δ| ours vs ours → .h5 → import (cpu): ${d.toExponential(2)}`);
     expect(d).toBeLessThanOrEqual(1e-6);
@@ -176,13 +151,13 @@ describe('export --format keras-h5 (saveKerasH5)', () => {
     const back = await importModelFile(file);
     expect(back.recognized).toMatchObject({ alpha: 0.25, resolution: 96, classes: 7 });
     const input = randomInput(1, 96);
-    const d = maxAbsDiff(await oursOn(back.graph, back.weights, input, back.metadata.output as string), await oursOn(graph, weights, input, graph.outputs[0]!.name));
+    const d = maxAbsDiff(await runOnCpu(back.graph, back.weights, input, back.metadata.output as string), await runOnCpu(graph, weights, input, graph.outputs[0]!.name));
     console.log(`export keras-h5: mobilenetV1 0.25-96 with top, max |Δ| after the round trip (cpu): ${d.toExponential(2)}`);
     expect(d).toBeLessThanOrEqual(1e-6);
   });
 
   it('takes the save artifacts as well as the model; writing over a file replaces it whole', async () => {
-    const { graph, weights } = classifier();
+    const { graph, weights } = ourClassifier(11);
     const { model } = toLayersModel(graph, weights, tf, tfl);
     let artifacts: unknown;
     try {
@@ -205,7 +180,7 @@ describe('export --format keras-h5 (saveKerasH5)', () => {
   });
 
   it('a folder that does not exist is an OutputPathError naming it, and nothing is written', async () => {
-    const { graph, weights } = classifier();
+    const { graph, weights } = ourClassifier(11);
     const missing = path.join(dir, 'no-such-folder');
     const before = await readdir(dir);
     await expect(exportH5(graph, weights, path.join(missing, 'x.h5'))).rejects.toThrow(OutputPathError);
@@ -215,7 +190,7 @@ describe('export --format keras-h5 (saveKerasH5)', () => {
   });
 
   it('a model without a save handler argument is refused, naming what is missing', async () => {
-    const { graph, weights } = classifier();
+    const { graph, weights } = ourClassifier(11);
     const { model } = toLayersModel(graph, weights, tf, tfl);
     try {
       await expect(saveKerasH5(model, path.join(dir, 'no-tf.h5'))).rejects.toThrow(/pass \{ tf \}/);

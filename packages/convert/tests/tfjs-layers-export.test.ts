@@ -4,12 +4,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import { registerCpuBackend } from '@mobilenet-kit/backend-cpu';
-import { type Graph, GraphBuilder, type Weights, compile } from '@mobilenet-kit/core';
+import type { Graph, Weights, } from '@mobilenet-kit/core';
 import { toLayersModel } from '@mobilenet-kit/backend-tfjs';
 import { importModelFile, saveLayersModelFiles } from '@mobilenet-kit/convert/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ourClassifier, runOnCpu } from './our-classifier';
 import { layersPredict, loadLayersModelFromDir, maxAbsDiff, randomInput, tf, tfl } from './fixtures';
 
 let dir: string;
@@ -22,32 +22,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A MobileNet 0.25-64 classifier of 3 classes as our builders make it (global pool, dropout, dense, softmax), random weights with non-trivial BN. */
-function classifier(): { graph: Graph; weights: Weights } {
-  const backbone = mobilenetV1({ alpha: 0.25, resolution: 64, includeTop: false });
-  const b = new GraphBuilder('pets', backbone);
-  const main = backbone.outputs[0]!.node;
-  const pooled = b.add('global_average_pooling2d', 'globalAvgPool', [main], {});
-  const dropped = b.add('dropout', 'dropout', [pooled], { rate: 0.001 });
-  const logits = b.add('logits', 'dense', [dropped], { units: 3, useBias: true });
-  const graph = b.output(b.add('predictions', 'activation', [logits], { fn: 'softmax' }), 'predictions').build();
-  // Moving statistics away from 0 / 1, so a BN that is dropped or misread shows.
-  const weights = new Map(
-    [...initializeWeights(graph, { seed: 7 })].map(([name, w]) =>
-      /moving_(mean|variance)$/.test(name) ? [name, { shape: w.shape, data: w.data.map((_, i) => (name.endsWith('variance') ? 0.5 + (i % 7) / 10 : ((i % 5) - 2) / 10)) }] : [name, w],
-    ),
-  );
-  return { graph, weights };
-}
-
-async function oursOn(graph: Graph, weights: Weights, input: { shape: number[]; data: Float32Array }, output: string): Promise<Float32Array> {
-  const model = await compile(graph, weights, { backend: 'cpu' });
-  try {
-    return (await model.run({ [graph.nodes.find((n) => n.op === 'input')!.name]: input }))[output]!.data;
-  } finally {
-    model.dispose();
-  }
-}
 
 /** What `mobilenet-kit export --format tfjs-layers` does: the graph as a tfjs-layers model, saved as files. */
 async function exportTfjsLayers(graph: Graph, weights: Weights, out: string) {
@@ -61,7 +35,7 @@ async function exportTfjsLayers(graph: Graph, weights: Weights, out: string) {
 
 describe('export --format tfjs-layers', () => {
   it('writes model.json and weights.bin that tf.loadLayersModel opens and that predict what we compute (max |Δ| ≤ 1e-5)', async () => {
-    const { graph, weights } = classifier();
+    const { graph, weights } = ourClassifier(7);
     const out = path.join(dir, 'pets-layers');
     const before = tf.memory().numTensors;
     const { files } = await exportTfjsLayers(graph, weights, out);
@@ -78,7 +52,7 @@ describe('export --format tfjs-layers', () => {
     const loaded = await loadLayersModelFromDir(out);
     const expected = await layersPredict(loaded, input);
     loaded.dispose();
-    const actual = await oursOn(graph, weights, input, 'predictions');
+    const actual = await runOnCpu(graph, weights, input, 'predictions');
     const d = maxAbsDiff(actual, expected);
     console.log(`export tfjs-layers: max |Δ| ours (cpu) vs tf.loadLayersModel predict: ${d.toExponential(2)}`);
     expect(d).toBeLessThanOrEqual(1e-5);
@@ -86,15 +60,15 @@ describe('export --format tfjs-layers', () => {
   });
 
   it('imports back (mobilenet-kit import): recognised as α 0.25-64 with 3 classes, the same outputs', async () => {
-    const { graph, weights } = classifier();
+    const { graph, weights } = ourClassifier(7);
     const out = path.join(dir, 'round-trip');
     await exportTfjsLayers(graph, weights, out);
     const back = await importModelFile(path.join(out, 'model.json'), { labels: ['cat', 'dog', 'bird'] });
     expect(back.recognized).toMatchObject({ alpha: 0.25, resolution: 64, classes: 3 });
     expect(back.metadata).toMatchObject({ labels: ['cat', 'dog', 'bird'] });
     const input = randomInput(1, 64);
-    const original = await oursOn(graph, weights, input, 'predictions');
-    const again = await oursOn(back.graph, back.weights, input, back.metadata.output as string);
+    const original = await runOnCpu(graph, weights, input, 'predictions');
+    const again = await runOnCpu(back.graph, back.weights, input, back.metadata.output as string);
     expect(maxAbsDiff(again, original)).toBeLessThanOrEqual(1e-6);
   });
 });

@@ -1,21 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@mobilenet-kit/core';
 import { FaceMatcher, FaceMatcherFormatError, decodeGallery, encodeGallery, isGalleryFile } from '../src/index';
 
-/** mulberry32: the same galleries on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomGallery(references: number, people: number, dimensions: number, seed = 1) {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const rows = Array.from({ length: references }, () => Array.from({ length: dimensions }, () => next() * 2 - 1));
   const owners = rows.map((_, r) => `person-${(r * 7919) % people}`);
   return { rows, owners, next };

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import { mulberry32 } from '@mobilenet-kit/core';
 import { encodeGallery, FaceMatcher } from '@mobilenet-kit/face';
 import { summarize } from './stats';
 
@@ -26,21 +27,10 @@ export interface GalleryBenchResult {
   readonly queries: number;
 }
 
-/** mulberry32, so every run measures the same galleries. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Unit-length random descriptors (a student's are unit length), four references per person. */
 function buildGallery(references: number): FaceMatcher {
-  const next = random(references);
+  const next = mulberry32(references);
   const matcher = new FaceMatcher([], { dimensions: DIMENSIONS, threshold: 0.5 });
   const row = new Float32Array(DIMENSIONS);
   for (let r = 0; r < references; r++) {
