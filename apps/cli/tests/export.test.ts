@@ -35,10 +35,10 @@ async function worstDifference(file: string, expected: Record<string, HostTensor
 describe('mobilenet-kit export', () => {
   it('--alpha 0.25 --resolution 128: an ONNX file that computes what the IR computes (within 1e-4), written atomically', async () => {
     const out = path.join(dir, 'm.onnx');
-    const r = await runCli(['export', '--alpha', '0.25', '--resolution', '128', '--format', 'onnx', '--out', out]);
+    const r = await runCli(['export', '--untrained', '--alpha', '0.25', '--resolution', '128', '--format', 'onnx', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*m\.onnx: 0\.25 MobileNet-128, seed 0 as ONNX opset 13 \(NCHW inside\), \d+\.\d MB/);
+    expect(r.stdout).toMatch(/^wrote .*m\.onnx: 0\.25 MobileNet-128, untrained \(seed 0\) as ONNX opset 13 \(NCHW inside\), \d+\.\d MB/);
     expect(r.stdout).toContain('input  input [?, 128, 128, 3]');
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     const graph = mobilenetV1({ alpha: 0.25, resolution: 128 });
@@ -131,6 +131,8 @@ describe('mobilenet-kit export', () => {
 
   it.each([
     [['export', '--alpha', '0.25'], /--out FILE is required/],
+    [['export', '--alpha', '0.25', '--out', 'x.onnx'], /give a model folder to export .* or --untrained with the model flags for a MobileNet of random weights/],
+    [['export', 'some-dir', '--untrained', '--out', 'x.onnx'], /--untrained builds a model from flags; some-dir is a model folder/],
     [['export', '--alpha', '0.25', '--format', 'keras-h5'], /--out FILE is required \(where to write the \.h5 file\)/],
     [['export', '--alpha', '0.25', '--format', 'keras-h5', '--layout', 'nhwc', '--out', 'x.h5'], /--layout apply to --format onnx, not keras-h5/],
     [['export', '--alpha', '0.25', '--format', 'keras-h5', '--out', '/nonexistent-folder/x.h5'], /the folder of --out \/nonexistent-folder\/x\.h5 .* does not exist/],

@@ -5,7 +5,7 @@ import { analyzeGraph, formatShape, type Graph, type Weights } from '@mobilenet-
 import { loadModel, writeFileAtomic } from '@mobilenet-kit/core/node';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, toOnnx } from '@mobilenet-kit/onnx';
 import { defineCommand, type FlagSpec } from '../command';
-import { choiceFlag, numberFlag } from '../flags';
+import { booleanFlag, choiceFlag, numberFlag } from '../flags';
 import { EXIT_OK } from '../io';
 import { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags } from '../model-options';
 import { UsageError } from '../usage-error';
@@ -25,8 +25,9 @@ export const exportCommand = defineCommand({
   name: 'export',
   summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file, a tfjs layers model or a Keras .h5',
   description: [
-    'Exports a model folder (model.json and its shards, e.g. from `mobilenet-kit train`) or a MobileNet v1 built',
-    'from --alpha, --resolution and the other model flags (seeded Keras-default weights) to ONNX. Batch norm is',
+    'Exports a model folder (model.json and its shards, e.g. from `mobilenet-kit train` or `import`) or, with --untrained,',
+    'a MobileNet v1 built from --alpha, --resolution and the other model flags (seeded Keras-default weights: the right',
+    'shape, nothing learnt) to ONNX. Batch norm is',
     "folded, dropout removed; TF 'same' padding becomes explicit pads. Inputs and outputs keep the IR's names and",
     'NHWC layout with a symbolic batch; inside, the graph runs NCHW (--layout nhwc keeps NHWC and transposes around',
     'each convolution). The file opens in onnxruntime, onnxruntime-web and other ONNX tools.',
@@ -44,15 +45,16 @@ export const exportCommand = defineCommand({
     out: outFlag,
     opset: numberFlag({ valueName: 'N', description: 'ONNX opset', allowed: `an integer from ${MIN_OPSET} to ${MAX_OPSET}`, default: String(DEFAULT_OPSET), integer: true, min: MIN_OPSET }),
     layout: choiceFlag({ valueName: 'L', description: 'layout of the activations inside the graph', choices: LAYOUTS, default: 'nchw' }),
+    untrained: booleanFlag('build the model from the model flags with seeded random (Keras-default) weights instead of exporting a folder'),
     seed: numberFlag({ valueName: 'S', description: 'seed of the weights of a model built from flags', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
   },
   examples: [
-    'mobilenet-kit export --alpha 0.5 --resolution 160 --out mobilenet-0.5-160.onnx',
+    'mobilenet-kit export --untrained --alpha 0.5 --resolution 160 --out mobilenet-0.5-160.onnx',
     'mobilenet-kit export run1/model --format onnx --out classifier.onnx --opset 17',
     'mobilenet-kit export run1/model --format tfjs-layers --out classifier-tfjs',
-    'mobilenet-kit export --alpha 0.25 --resolution 96 --format tfjs-layers --out mobilenet-0.25-96-tfjs',
+    'mobilenet-kit export --untrained --alpha 0.25 --resolution 96 --format tfjs-layers --out mobilenet-0.25-96-tfjs',
     'mobilenet-kit export run1/model --format keras-h5 --out classifier.h5',
-    'mobilenet-kit export --alpha 0.25 --resolution 96 --format keras-h5 --out mobilenet-0.25-96.h5',
+    'mobilenet-kit export --untrained --alpha 0.25 --resolution 96 --format keras-h5 --out mobilenet-0.25-96.h5',
   ],
   async run({ flags, positionals }, io) {
     const out = flags.out;
@@ -78,6 +80,13 @@ export const exportCommand = defineCommand({
       throw new UsageError(`mobilenet-kit export: --out ${out} is a folder; --format ${format} writes one file (give its path, e.g. ${path.join(out, format === 'onnx' ? 'model.onnx' : 'model.h5')})`, 'export');
     }
 
+    if (modelDir === undefined && !flags.untrained) {
+      throw new UsageError(
+        'mobilenet-kit export: give a model folder to export (from `mobilenet-kit train …` or `mobilenet-kit import <file>`), or --untrained with the model flags for a MobileNet of random weights',
+        'export',
+      );
+    }
+    if (modelDir !== undefined && flags.untrained) throw new UsageError(`mobilenet-kit export: --untrained builds a model from flags; ${modelDir} is a model folder to export as it is`, 'export');
     let graph: Graph;
     let weights: Weights;
     let label: string;
@@ -88,7 +97,7 @@ export const exportCommand = defineCommand({
       const options = modelOptionsFromFlags(flags);
       graph = buildMobileNet(options, 'export');
       weights = initializeWeights(graph, { seed: flags.seed ?? 0 });
-      label = `${modelLabel(options)}, seed ${flags.seed ?? 0}`;
+      label = `${modelLabel(options)}, untrained (seed ${flags.seed ?? 0})`;
     }
     const info = analyzeGraph(graph);
     const io_ = [
