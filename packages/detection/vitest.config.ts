@@ -1,1 +1,1 @@
-export { default } from '../../tooling/vitest.shared';
+export { default } from '../../tooling/vitest.shared.ts';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { GraphBuilder, OPS, OP_NAMES, OP_PARAMS, analyzeGraph, paramName } from '../src/index';
 
 /** One node of each op that has parameters, with bias where it can have one, on an input of 5 channels. */
-function paramsOf(op: string): { name: string; shape: readonly number[] }[] {
+function paramsOf(op: string): readonly { name: string; shape: readonly number[] }[] {
   const b = new GraphBuilder('g');
   const x = b.input('x', op === 'dense' ? [null, 5] : [null, 4, 4, 5]);
   if (op === 'conv2d') b.add('n', 'conv2d', [x], { filters: 7, kernelSize: [3, 2], strides: [1, 1], padding: 'same', useBias: true });
