@@ -6,6 +6,7 @@
 export { assignTargets, concatTargets, IGNORED, UNMATCHED, type AssignTargetsOptions, type GroundTruth, type SsdTargets } from './assign-targets';
 export { argmaxMatch, type ArgmaxMatcherOptions } from './argmax-matcher';
 export { iouMatrix, boxIou } from './box-iou';
+export { anchorCoverage, type AnchorCoverage } from './anchor-coverage';
 export { mineHardNegatives, type HardNegativeMiningOptions, type MinedSelection } from './hard-negative-mining';
 export { ssdLoss, type ClassificationLossKind, type SsdLoss, type SsdLossOptions, type SsdPredictions } from './ssd-loss';
 export {
