@@ -41,6 +41,10 @@ describe('mobilenet-kit train detector / evaluate detector / detect --model', ()
     const common = [coco, '--out', out, '--alpha', '0.25', '--resolution', '64', '--batch-size', '4', '--val-split', '0.25', '--backend', 'wasm', '--no-augment'];
     const first = await runCli(['train', 'detector', ...common, '--epochs', '1']);
     expect(first.stderr).toMatch(/6 training images, 2 held out, 2 classes/);
+    // The head reads conv_pw_5 (stride 8) by default: at 64 px, 8×8 … grids (TF-OD's conv_pw_11/13 head: 4×4, 2×2, 1×1 …).
+    expect(first.stderr).toMatch(/head on conv_pw_5, conv_pw_11, conv_pw_13/);
+    expect(first.stderr).toMatch(/\d+ anchors on 8×8, 4×4, 2×2, 1×1, 1×1, 1×1 grids; \d+ of 6 training objects \(\d+%\) have an anchor at IoU ≥ 0\.5/);
+    expect(first.stderr).toMatch(/learning rate 0\.001; batch norm train;/);
     expect(first.code).toBe(0);
     expect(existsSync(path.join(out, 'checkpoint'))).toBe(true);
     const again = await runCli(['train', 'detector', ...common, '--epochs', '1']);
@@ -64,10 +68,28 @@ describe('mobilenet-kit train detector / evaluate detector / detect --model', ()
     expect(Object.keys(e.perClass)).toEqual(['red', 'blue']);
     expect(e.mAP50).toBeGreaterThanOrEqual(0);
     expect(e.mAP50).toBeLessThanOrEqual(1);
+    const charts = path.join(dir, 'eval', 'nested');
+    const c = await runCli(['evaluate', 'detector', out, coco, '--out', charts, '--backend', 'wasm']);
+    expect(c.code, c.stderr).toBe(0);
+    for (const f of ['pr-curves.png', 'samples.png']) expect(existsSync(path.join(charts, f)), f).toBe(true);
     const d = await runCli(['detect', path.join(dir, 'img0.png'), '--model', path.join(out, 'model'), '--backend', 'wasm', '--min-score', '0', '--max-results', '3']);
     expect(d.code).toBe(0);
     expect(d.stdout).toMatch(/detector: .*model \(red, blue\)/);
   }, 120_000);
+
+  it('fine-tunes a detector folder (--init) at a 10× lower default learning rate, --freeze-backbone; --taps picks the head; bad --taps are refused', async () => {
+    const tuned = await runCli(['train', 'detector', coco, '--init', path.join(out, 'model'), '--out', path.join(dir, 'tuned'), '--epochs', '1', '--batch-size', '4', '--val-split', '0.25', '--backend', 'wasm', '--no-augment', '--freeze-backbone']);
+    expect(tuned.code).toBe(0);
+    expect(tuned.stderr).toMatch(/init detector folder .*; learning rate 0\.0001; batch norm frozen; backbone frozen;/);
+    const tfod = await runCli(['train', 'detector', coco, '--taps', 'conv_pw_11,conv_pw_13', '--alpha', '0.25', '--resolution', '64', '--out', path.join(dir, 'tfod'), '--epochs', '1', '--batch-size', '4', '--val-split', '0.25', '--backend', 'wasm', '--no-augment', '--max-expand', '1']);
+    expect(tfod.code).toBe(0);
+    expect(tfod.stderr).toMatch(/anchors on 4×4, 2×2, 1×1, 1×1, 1×1, 1×1 grids/);
+    for (const bad of ['conv_pw_11', 'conv_pw_13,conv_pw_11', 'conv_pw_5,conv_dw_9,conv_pw_13']) {
+      const r = await runCli(['train', 'detector', coco, '--taps', bad, '--out', path.join(dir, 'bad-taps'), '--backend', 'wasm']);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr, bad).toMatch(/--taps/);
+    }
+  }, 300_000);
 
   it('names what is missing in a bad dataset', async () => {
     const bad = path.join(dir, 'bad.json');

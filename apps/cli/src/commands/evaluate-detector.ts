@@ -33,6 +33,8 @@ export const evaluateDetectorCommand = defineCommand({
     const detector = await loadDetector(modelDir, { backend });
     try {
       const dataset = await readDetectionDataset(source);
+      // The charts' writers need their folder (it was an ENOENT on a fresh --out).
+      if (flags.out) await (await import('node:fs/promises')).mkdir(flags.out, { recursive: true });
       const e = await evaluateAndChart(detector, dataset, flags.out, io);
       io.stdout.write(flags.json ? `${JSON.stringify(summarizeEvaluation(e), null, 2)}\n` : `backend: ${detector.backend.name}\n${renderEvaluation(e)}`);
     } finally {
