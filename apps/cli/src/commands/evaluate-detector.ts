@@ -1,6 +1,7 @@
-import * as path from 'node:path';
+
 import { BACKEND_FLAG, startBackend } from '../classification-support';
 import { defineCommand } from '../command';
+import { modelFolderOf } from '../model-folder';
 import { evaluateAndChart, renderEvaluation, summarizeEvaluation } from '../detector-run';
 import { booleanFlag, pathFlag } from '../flags';
 import { EXIT_OK } from '../io';
@@ -28,8 +29,7 @@ export const evaluateDetectorCommand = defineCommand({
     const backend = flags.backend ?? 'wasm';
     await startBackend(backend);
     const { loadDetector, readDetectionDataset } = await import('@mobilenet-kit/detection/node');
-    const { existsSync } = await import('node:fs');
-    const modelDir = existsSync(path.join(modelArg, 'model', 'model.json')) ? path.join(modelArg, 'model') : modelArg;
+    const modelDir = modelFolderOf(modelArg);
     const detector = await loadDetector(modelDir, { backend });
     try {
       const dataset = await readDetectionDataset(source);

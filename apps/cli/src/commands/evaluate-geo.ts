@@ -1,6 +1,7 @@
-import * as path from 'node:path';
+
 import type { GeoScores } from '@mobilenet-kit/geo';
 import { defineCommand } from '../command';
+import { modelFolderOf } from '../model-folder';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { ALLOW_SVG_FLAG, booleanFlag, choiceFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -30,8 +31,7 @@ export const evaluateGeoCommand = defineCommand({
   examples: ['mobilenet-kit evaluate geo geo-run photos/test', 'mobilenet-kit evaluate geo geo-run/model im2gps/ --locations im2gps.csv --json'],
   async run({ flags, positionals }, io) {
     const [modelArg, folder] = positionals as [string, string];
-    const { existsSync } = await import('node:fs');
-    const modelDir = existsSync(path.join(modelArg, 'model', 'model.json')) ? path.join(modelArg, 'model') : modelArg;
+    const modelDir = modelFolderOf(modelArg);
     const [{ geolocate, evaluateGeolocation, IM2GPS_SCALES_KM }, { loadGeoModel, readGeoFolder }, { decodeImage }] = await Promise.all([
       import('@mobilenet-kit/geo'),
       import('@mobilenet-kit/geo/node'),

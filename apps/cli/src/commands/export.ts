@@ -21,6 +21,27 @@ const outFlag: FlagSpec<string> = {
   parse: (raw) => (typeof raw === 'string' && raw.length > 0 ? raw : undefined),
 };
 
+/**
+ * The graph as a tfjs-layers model (backend-tfjs's toLayersModel, on tfjs's cpu backend) handed to `save`, then
+ * disposed: what both the tfjs-layers and the Keras .h5 exports write from.
+ */
+async function withLayersModel<T>(graph: Graph, weights: Weights, save: (layers: import('@tensorflow/tfjs-layers').LayersModel, tf: typeof import('@tensorflow/tfjs-core')) => Promise<T>): Promise<T> {
+  const [tf, tfl, { toLayersModel }] = await Promise.all([
+    import('@tensorflow/tfjs-core'),
+    import('@tensorflow/tfjs-layers'),
+    import('@mobilenet-kit/backend-tfjs'),
+    // backend-cpu registers tfjs's cpu backend without its "install our node backend" banner.
+    import('@mobilenet-kit/backend-cpu'),
+  ]);
+  await tf.setBackend('cpu');
+  const { model } = toLayersModel(graph, weights, tf, tfl);
+  try {
+    return await save(model, tf);
+  } finally {
+    model.dispose();
+  }
+}
+
 export const exportCommand = defineCommand({
   name: 'export',
   summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file, a tfjs layers model or a Keras .h5',
@@ -105,42 +126,14 @@ export const exportCommand = defineCommand({
       ...graph.outputs.map((o) => `  output ${o.name} ${formatShape(info.shapes.get(o.node)!)}`),
     ];
     if (format === 'tfjs-layers') {
-      const [tf, tfl, { toLayersModel }, { saveLayersModelFiles }] = await Promise.all([
-        import('@tensorflow/tfjs-core'),
-        import('@tensorflow/tfjs-layers'),
-        import('@mobilenet-kit/backend-tfjs'),
-        import('@mobilenet-kit/convert/node'),
-        // backend-cpu registers tfjs's cpu backend without its "install our node backend" banner.
-        import('@mobilenet-kit/backend-cpu'),
-      ]);
-      await tf.setBackend('cpu');
-      const { model: layers } = toLayersModel(graph, weights, tf, tfl);
-      let bytes: number;
-      try {
-        ({ bytes } = await saveLayersModelFiles(layers, out, { tf, convertedBy: 'mobilenet-kit export --format tfjs-layers' }));
-      } finally {
-        layers.dispose();
-      }
+      const { saveLayersModelFiles } = await import('@mobilenet-kit/convert/node');
+      const { bytes } = await withLayersModel(graph, weights, (layers, tf) => saveLayersModelFiles(layers, out, { tf, convertedBy: 'mobilenet-kit export --format tfjs-layers' }));
       io.stdout.write(`wrote ${path.join(out, 'model.json')} and weights.bin: ${label} as a tfjs layers model, ${(bytes / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
       return EXIT_OK;
     }
     if (format === 'keras-h5') {
-      const [tf, tfl, { toLayersModel }, { saveKerasH5 }] = await Promise.all([
-        import('@tensorflow/tfjs-core'),
-        import('@tensorflow/tfjs-layers'),
-        import('@mobilenet-kit/backend-tfjs'),
-        import('@mobilenet-kit/convert/node'),
-        // backend-cpu registers tfjs's cpu backend without its "install our node backend" banner.
-        import('@mobilenet-kit/backend-cpu'),
-      ]);
-      await tf.setBackend('cpu');
-      const { model: layers } = toLayersModel(graph, weights, tf, tfl);
-      let saved: Awaited<ReturnType<typeof saveKerasH5>>;
-      try {
-        saved = await saveKerasH5(layers, out, { tf });
-      } finally {
-        layers.dispose();
-      }
+      const { saveKerasH5 } = await import('@mobilenet-kit/convert/node');
+      const saved = await withLayersModel(graph, weights, (layers, tf) => saveKerasH5(layers, out, { tf }));
       io.stdout.write(`wrote ${out}: ${label} as a Keras .h5 (${saved.layers.length} layers, ${saved.weights} weights), ${(saved.bytes / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
       return EXIT_OK;
     }

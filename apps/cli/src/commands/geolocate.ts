@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { defineCommand } from '../command';
+import { modelFolderOf } from '../model-folder';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { ALLOW_SVG_FLAG, booleanFlag, choiceFlag, numberFlag, pathFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
@@ -27,8 +28,7 @@ export const geolocateCommand = defineCommand({
   examples: ['mobilenet-kit geolocate photo.jpg --model geo-run', 'mobilenet-kit geolocate a.jpg b.jpg --model geo-run/model --top-k 3 --json --map maps'],
   async run({ flags, positionals }, io) {
     if (flags.model === undefined) throw new UsageError('mobilenet-kit geolocate: --model DIR is required (a folder written by mobilenet-kit train geo)', 'geolocate');
-    const { existsSync } = await import('node:fs');
-    const modelDir = existsSync(path.join(flags.model, 'model', 'model.json')) ? path.join(flags.model, 'model') : flags.model;
+    const modelDir = modelFolderOf(flags.model);
     const [{ geolocate }, { loadGeoModel, renderGeoMap }, { decodeImage }, { writeFileAtomic, ensureOutputDir }] = await Promise.all([
       import('@mobilenet-kit/geo'),
       import('@mobilenet-kit/geo/node'),

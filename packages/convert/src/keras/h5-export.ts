@@ -1,25 +1,15 @@
 import { readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { OutputPathError, fileKind, writeFileAtomic } from '@mobilenet-kit/core/node';
+import { type LayersArtifacts, type SavableLayersModel, type TfjsIo, layersModelArtifacts, weightDataBytes } from '../tfjs-layers/artifacts';
 import { type KerasH5LayerValues, writeKerasH5File } from './h5-write';
 
-/** What tfjs-layers' save handler is given (tf.io.ModelArtifacts, the fields used here). */
-export interface KerasH5Artifacts {
-  /** The model's Keras config: `{ class_name, config, keras_version, backend }` (or one wrapped as `{ model_config, training_config }`). */
-  readonly modelTopology?: unknown;
-  /** `{ name: 'conv1/kernel', shape, dtype }` in the order of weightData. */
-  readonly weightSpecs?: readonly { readonly name: string; readonly shape: readonly number[]; readonly dtype: string; readonly quantization?: unknown }[];
-  readonly weightData?: ArrayBuffer | ArrayBuffer[];
-}
+/** What tfjs-layers' save handler is given. */
+export type KerasH5Artifacts = LayersArtifacts;
 
 export interface SaveKerasH5Options {
   /** @tensorflow/tfjs-core (its io helpers); needed when a tfjs-layers model is given, not for artifacts. */
-  readonly tf?: {
-    readonly io: {
-      withSaveHandler(save: (artifacts: KerasH5Artifacts) => Promise<{ modelArtifactsInfo: { dateSaved: Date; modelTopologyType: 'JSON' } }>): unknown;
-      concatenateArrayBuffers(buffers: ArrayBuffer[]): ArrayBuffer;
-    };
-  };
+  readonly tf?: TfjsIo;
   /**
    * The `keras_version` attributes. Default '2.15.0': the Keras 2 layout
    * written here (weight names with the `:0` slot); Keras reads the version
@@ -67,10 +57,10 @@ function modelConfigOf(topology: unknown): { modelConfig: { class_name: string; 
  * weights before non-trainable ones, as Keras's `weight_names` does), named
  * Keras 2's way (`conv1_bn/moving_mean:0`), its values cut from weightData.
  */
-function layersOf(artifacts: KerasH5Artifacts, layerNames: readonly string[], concat: (b: ArrayBuffer[]) => ArrayBuffer): KerasH5LayerValues[] {
+function layersOf(artifacts: KerasH5Artifacts, layerNames: readonly string[]): KerasH5LayerValues[] {
   const specs = artifacts.weightSpecs ?? [];
-  const raw = artifacts.weightData ?? new ArrayBuffer(0);
-  const buffer = Array.isArray(raw) ? concat(raw) : raw;
+  const bytes = weightDataBytes(artifacts);
+  const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   const byLayer = new Map(layerNames.map((n) => [n, [] as { name: string; shape: number[]; data: Float32Array }[]]));
   const bySize = [...layerNames].sort((a, b) => b.length - a.length);
   let offset = 0;
@@ -90,20 +80,6 @@ function layersOf(artifacts: KerasH5Artifacts, layerNames: readonly string[], co
   return layerNames.map((name) => ({ name, weights: byLayer.get(name)! }));
 }
 
-/** What a tfjs-layers model's own `save` hands a save handler. */
-async function artifactsOf(model: { save(handler: never): Promise<unknown> }, options: SaveKerasH5Options): Promise<KerasH5Artifacts> {
-  const { tf } = options;
-  if (!tf) throw new Error('saveKerasH5: a tfjs-layers model is saved through tf.io.withSaveHandler: pass { tf } (@tensorflow/tfjs-core)');
-  let saved: KerasH5Artifacts | undefined;
-  const handler = tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  });
-  await model.save(handler as never);
-  if (!saved) throw new Error('saveKerasH5: the model saved nothing');
-  return saved;
-}
-
 /**
  * Writes a model as a Keras HDF5 file, the layout of Keras 2's
  * `model.save('x.h5')` (`save_model_to_hdf5`): root attributes
@@ -121,7 +97,7 @@ async function artifactsOf(model: { save(handler: never): Promise<unknown> }, op
  * core's writeFileAtomic; a folder that does not exist is an
  * OutputPathError and nothing is written.
  */
-export async function saveKerasH5(source: KerasH5Artifacts | { save(handler: never): Promise<unknown> }, file: string, options: SaveKerasH5Options = {}): Promise<SavedKerasH5> {
+export async function saveKerasH5(source: KerasH5Artifacts | SavableLayersModel, file: string, options: SaveKerasH5Options = {}): Promise<SavedKerasH5> {
   const target = path.resolve(file);
   const dir = path.dirname(target);
   const dirStat = await stat(dir).catch(() => undefined);
@@ -130,18 +106,13 @@ export async function saveKerasH5(source: KerasH5Artifacts | { save(handler: nev
   const targetStat = await stat(target).catch(() => undefined);
   if (targetStat?.isDirectory()) throw new OutputPathError(file, 'saveKerasH5', 'is a folder; give the .h5 file to write');
 
-  const artifacts = typeof (source as { save?: unknown }).save === 'function' ? await artifactsOf(source as { save(handler: never): Promise<unknown> }, options) : (source as KerasH5Artifacts);
+  let artifacts: KerasH5Artifacts;
+  if (typeof (source as { save?: unknown }).save === 'function') {
+    if (!options.tf) throw new Error('saveKerasH5: a tfjs-layers model is saved through tf.io.withSaveHandler: pass { tf } (@tensorflow/tfjs-core)');
+    artifacts = await layersModelArtifacts(source as SavableLayersModel, options.tf, 'saveKerasH5');
+  } else artifacts = source as KerasH5Artifacts;
   const { modelConfig, layerNames } = modelConfigOf(artifacts.modelTopology);
-  const concat = options.tf?.io.concatenateArrayBuffers ?? ((bs: ArrayBuffer[]) => {
-    const out = new Uint8Array(bs.reduce((a, b) => a + b.byteLength, 0));
-    let at = 0;
-    for (const b of bs) {
-      out.set(new Uint8Array(b), at);
-      at += b.byteLength;
-    }
-    return out.buffer;
-  });
-  const layers = layersOf(artifacts, layerNames, concat);
+  const layers = layersOf(artifacts, layerNames);
 
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${(counter++).toString(36)}.h5tmp`);
   try {
