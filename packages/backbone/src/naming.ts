@@ -1,3 +1,4 @@
+import { OP_PARAMS } from '@mobilenet-kit/core';
 import { ParamNameError } from './errors';
 
 /**
@@ -30,13 +31,13 @@ interface ParsedParam {
   readonly slimLayer: string;
 }
 
-const BN_PARAMS = ['gamma', 'beta', 'moving_mean', 'moving_variance'] as const;
+/** The parameters of each kind of layer: the IR's (and Keras's) names, core's OP_PARAMS. */
 const PARAMS_BY_KIND: Record<LayerKind, readonly string[]> = {
-  conv: ['kernel', 'bias'],
-  pointwise: ['kernel', 'bias'],
-  depthwise: ['depthwise_kernel', 'bias'],
-  bn: BN_PARAMS,
-  logits: ['kernel', 'bias'],
+  conv: OP_PARAMS.conv2d,
+  pointwise: OP_PARAMS.conv2d,
+  depthwise: OP_PARAMS.depthwiseConv2d,
+  bn: OP_PARAMS.batchNorm,
+  logits: OP_PARAMS.dense,
 };
 
 // Block ids of Table 1 (1–13); conv1 is row 0.

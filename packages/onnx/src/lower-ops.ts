@@ -1,4 +1,4 @@
-import { type AnyNode, type FusableActivation, GraphError, type Node, type OpName, samePadding, type Weights, type WeightTensor } from '@mobilenet-kit/core';
+import { type AnyNode, type FusableActivation, GraphError, type Node, OP_PARAMS, type OpName, samePadding, type Weights, type WeightTensor } from '@mobilenet-kit/core';
 import { NCHW_AXIS, type ValueTable } from './layout';
 import type { OnnxWriter } from './onnx-writer';
 
@@ -114,7 +114,8 @@ const batchNorm: Lower<'batchNorm'> = (node, ctx) => {
   const rank = ctx.values.rank(x);
   if (rank === 4 || rank === 2) {
     // ONNX normalizes axis 1: the channels of NCHW, the features of [N, C].
-    const params = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((p) => plainInitializer(ctx, node, p));
+    // BatchNormalization's scale, B, mean, var: OP_PARAMS.batchNorm's order.
+    const params = OP_PARAMS.batchNorm.map((p) => plainInitializer(ctx, node, p));
     const input = rank === 4 ? ctx.values.nchw(x) : ctx.values.nhwc(x);
     const y = ctx.writer.node('BatchNormalization', [input, ...params], node.name, { epsilon: { f: node.attrs.epsilon } });
     if (rank === 4) ctx.values.setNchw(node.name, y);

@@ -1,5 +1,5 @@
-import { type FusableActivation, type Graph, GraphBuilder, ModelFormatError, type Shape, type WeightTensor, describeIndex, firstNonFinite, samePadding } from '@mobilenet-kit/core';
-import { type AttributeProto, type ModelProto, type NodeProto, type TensorProto, decodeOnnx, readFloatTensor } from '@mobilenet-kit/onnx';
+import { type FusableActivation, type Graph, GraphBuilder, ModelFormatError, OP_PARAMS, type Shape, type WeightTensor, describeIndex, firstNonFinite, paramName, samePadding } from '@mobilenet-kit/core';
+import { type AttributeProto, DATA_TYPE, type ModelProto, type NodeProto, type TensorProto, decodeOnnx, readFloatTensor } from '@mobilenet-kit/onnx';
 import { type ImportedModel, assembleImport } from '../imported-model';
 import { type ExpectedArchitecture, recognizeMobileNet } from '../recognize';
 
@@ -15,8 +15,6 @@ interface Value {
   readonly node: string;
   readonly layout: Layout;
 }
-
-const DATA_TYPE = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
 
 function tensorValues(t: TensorProto & { float_data?: number[]; int64_data?: number[]; int32_data?: number[] }, where: string): number[] | Float32Array {
   if (t.data_type === DATA_TYPE.FLOAT) return t.raw_data?.length ? readFloatTensor(t) : Float32Array.from(t.float_data ?? []);
@@ -189,9 +187,10 @@ export function importOnnx(bytes: Uint8Array, options: ImportOnnxOptions = {}): 
       case 'BatchNormalization': {
         const v = x();
         const node = b.add(named('bn'), 'batchNorm', [v.node], { epsilon: attrFloat(n, 'epsilon', 1e-5) });
-        ['gamma', 'beta', 'moving_mean', 'moving_variance'].forEach((p, k) => {
+        // BatchNormalization's inputs after X: scale, B, mean, var (OP_PARAMS.batchNorm's order).
+        OP_PARAMS.batchNorm.forEach((p, k) => {
           const c = constant(n, n.input[k + 1], p);
-          weights.set(`${node}/${p}`, { shape: [c.values.length], data: Float32Array.from(c.values) });
+          weights.set(paramName(node, p), { shape: [c.values.length], data: Float32Array.from(c.values) });
         });
         values.set(out, { node, layout: v.layout });
         break;

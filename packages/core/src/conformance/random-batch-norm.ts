@@ -1,4 +1,5 @@
 import type { Weights, WeightTensor } from '../types';
+import { OP_PARAMS } from '../ops/op-params';
 import type { Prng } from './prng';
 
 /**
@@ -12,7 +13,7 @@ export function uniformParamValue(param: string, r: number): number {
   return r - 0.5;
 }
 
-const BATCH_NORM_PARAMS: ReadonlySet<string> = new Set(['gamma', 'beta', 'moving_mean', 'moving_variance']);
+const BATCH_NORM_PARAMS: ReadonlySet<string> = new Set(OP_PARAMS.batchNorm);
 
 /**
  * Replaces the BN statistics of freshly initialized weights (γ = 1, β = 0,

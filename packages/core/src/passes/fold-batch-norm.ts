@@ -1,5 +1,6 @@
 import { GraphError, formatShape } from '../errors';
 import { consumers } from '../graph';
+import { OP_PARAMS, paramName } from '../ops/op-params';
 import type { AnyNode, Graph, Weights, WeightTensor } from '../types';
 import { hasSingleReader, type PassResult, requireWeight, rewriteGraph } from './rewrite';
 
@@ -26,8 +27,8 @@ export function foldBatchNorm(graph: Graph, weights: Weights): PassResult {
 
     const kernelName = `${producer.name}/${producer.op === 'depthwiseConv2d' ? 'depthwise_kernel' : 'kernel'}`;
     const kernel = requireWeight(weights, kernelName, 'foldBatchNorm');
-    const [gamma, beta, mean, variance] = ['gamma', 'beta', 'moving_mean', 'moving_variance'].map((p) =>
-      requireWeight(weights, `${bn.name}/${p}`, 'foldBatchNorm'),
+    const [gamma, beta, mean, variance] = OP_PARAMS.batchNorm.map((p) =>
+      requireWeight(weights, paramName(bn.name, p), 'foldBatchNorm'),
     ) as [WeightTensor, WeightTensor, WeightTensor, WeightTensor];
     // The output channel is the fastest-varying index of every foldable kernel
     // ([kh, kw, in, out], [kh, kw, in, multiplier] read as in·m + j, [in, out]).
@@ -68,7 +69,7 @@ export function foldBatchNorm(graph: Graph, weights: Weights): PassResult {
 
     out.set(kernelName, { shape: kernel.shape, data: k });
     out.set(`${producer.name}/bias`, { shape: [channels], data: bias });
-    for (const p of ['gamma', 'beta', 'moving_mean', 'moving_variance']) out.delete(`${bn.name}/${p}`);
+    for (const p of OP_PARAMS.batchNorm) out.delete(paramName(bn.name, p));
     replaced.set(producer.name, { ...producer, attrs: { ...producer.attrs, useBias: true } } as AnyNode);
     removed.set(bn.name, producer.name);
   }
