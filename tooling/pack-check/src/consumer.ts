@@ -46,10 +46,12 @@ export async function installConsumer(dir: string, packed: readonly PackedPackag
     overrides: tarballs,
   };
   writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await execOrThrow('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
-    cwd: dir,
-    timeoutMs: 240_000,
-  });
+  await npmInstall(dir, 240_000);
+}
+
+/** `npm install` in `dir` as the consumers here run it: from the cache when it can, quietly, without install scripts (see installConsumer). */
+export async function npmInstall(dir: string, timeoutMs: number): Promise<void> {
+  await execOrThrow('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: dir, timeoutMs });
 }
 
 export type ModuleSystem = 'esm' | 'cjs';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, launchChromium, serveStatic, type StaticServer, watchConsoleErrors } from '@mobilenet-kit/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execOrThrow, listPublishablePackages, packPackage, withOurDependencies } from '../src/index';
+import { execOrThrow, listPublishablePackages, npmInstall, packPackage, withOurDependencies } from '../src/index';
 
 /**
  * The starters in examples/, installed as their READMEs say but outside the
@@ -31,7 +31,7 @@ async function installStarter(name: string): Promise<string> {
   for (const d of ours) manifest.dependencies[d] = files[d]!;
   manifest.overrides = files;
   writeFileSync(path.join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await execOrThrow('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: app, timeoutMs: 300_000 });
+  await npmInstall(app, 300_000);
   return app;
 }
 
