@@ -1,4 +1,4 @@
-import { JsonInputError, parseJsonBounded } from '@mobilenet-kit/core';
+import { JsonInputError, firstNonFinite, parseJsonBounded } from '@mobilenet-kit/core';
 import { FaceMatcherFormatError } from './errors';
 import { FaceMatcher } from './face-matcher';
 
@@ -116,8 +116,12 @@ export function decodeGallery(bytes: Uint8Array, source = 'gallery file'): FaceM
   const missing = counts.indexOf(0);
   if (missing >= 0) fail(`person ${missing} "${names[missing]}" has no reference descriptor`);
   const rows = view(Float32Array, bytes, rowsAt, n * d);
-  for (let i = 0; i < rows.length; i++) {
-    if (!Number.isFinite(rows[i])) fail(`reference ${Math.floor(i / d)} value ${i % d} (byte offset ${rowsAt + 4 * i}) is ${rows[i]}, expected a finite number`);
-  }
+  const bad = firstNonFinite(rows);
+  if (bad >= 0) fail(`reference ${Math.floor(bad / d)} value ${bad % d} (byte offset ${rowsAt + 4 * bad}) is ${rows[bad]}, expected a finite number`);
   return FaceMatcher.fromMatrix(names as string[], rowPeople, rows, { threshold: threshold as number, dimensions: d });
+}
+
+/** A gallery file's bytes, either kind: a binary gallery file (told by its first bytes) or FaceMatcher JSON. */
+export function readGallery(bytes: Uint8Array, source = 'gallery file'): FaceMatcher {
+  return isGalleryFile(bytes) ? decodeGallery(bytes, source) : FaceMatcher.fromJSON(new TextDecoder().decode(bytes), source);
 }

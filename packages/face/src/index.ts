@@ -58,7 +58,7 @@ export {
   type FaceMatcherJSON,
   type LabeledDescriptors,
 } from './face-matcher';
-export { GALLERY_FILE_FORMAT, GALLERY_FILE_MAGIC, GALLERY_FILE_VERSION, MAX_GALLERY_HEADER_BYTES, decodeGallery, encodeGallery, isGalleryFile } from './gallery-file';
+export { GALLERY_FILE_FORMAT, GALLERY_FILE_MAGIC, GALLERY_FILE_VERSION, MAX_GALLERY_HEADER_BYTES, decodeGallery, encodeGallery, isGalleryFile, readGallery } from './gallery-file';
 export { detectAndCrop, detectAndEmbed, type DetectAndEmbedOptions, type EmbeddedFace } from './detect-and-embed';
 export { detectAttributes, type DetectAttributesOptions, type FaceWithAttributes } from './detect-attributes';
 export {

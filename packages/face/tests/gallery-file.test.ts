@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '@mobilenet-kit/core';
-import { FaceMatcher, FaceMatcherFormatError, decodeGallery, encodeGallery, isGalleryFile } from '../src/index';
+import { FaceMatcher, FaceMatcherFormatError, decodeGallery, encodeGallery, isGalleryFile, readGallery } from '../src/index';
 
 
 function randomGallery(references: number, people: number, dimensions: number, seed = 1) {
@@ -67,6 +67,12 @@ describe('binary gallery files', () => {
       const query = Array.from({ length: 8 }, () => next() * 2 - 1);
       expect(back.match(query)).toEqual(matcher.match(query));
     }
+  });
+
+  it('readGallery reads either kind by its content', () => {
+    const matcher = new FaceMatcher([{ label: 'ada', descriptors: [Float32Array.from([1, 2])] }], { threshold: 0.4 });
+    for (const bytes of [encodeGallery(matcher), new TextEncoder().encode(JSON.stringify(matcher))]) expect(readGallery(bytes, 'g').toJSON()).toEqual(matcher.toJSON());
+    expect(() => readGallery(new TextEncoder().encode('{'), 'g.json')).toThrow(/^g\.json: not valid JSON/);
   });
 
   it('reads bytes at an unaligned offset (a Buffer from the pool) by copying', () => {

@@ -46,17 +46,17 @@ function buildGallery(references: number): FaceMatcher {
   return matcher;
 }
 
-// Runs in the child: load the file the way `mobilenet-kit match --gallery` does, then time queries.
+// Runs in the child: load the file the way `mobilenet-kit match --gallery` does (readGallery), then time queries.
 const CHILD = `
 const { readFileSync } = require('node:fs');
-const { FaceMatcher, decodeGallery, isGalleryFile } = require(process.argv[1]);
+const { readGallery } = require(process.argv[1]);
 const file = process.argv[2];
 const queries = Number(process.argv[3]);
 globalThis.gc?.();
 const before = process.memoryUsage().rss;
 const t0 = performance.now();
 const bytes = readFileSync(file);
-const matcher = isGalleryFile(bytes) ? decodeGallery(bytes, file) : FaceMatcher.fromJSON(bytes.toString('utf8'), file);
+const matcher = readGallery(bytes, file);
 const loadMs = performance.now() - t0;
 globalThis.gc?.();
 const rssGrowth = process.memoryUsage().rss - before;

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mobilenet-kit/core/node';
-import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher, decodeGallery, encodeGallery, isGalleryFile } from '@mobilenet-kit/face';
+import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher, encodeGallery, readGallery } from '@mobilenet-kit/face';
 import { defineCommand } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
 import { ALLOW_SVG_FLAG, booleanFlag, numberFlag, pathFlag } from '../flags';
@@ -46,8 +46,7 @@ async function loadGallery(models: FaceModels, gallery: string, threshold: numbe
     throw new Error(`--gallery ${gallery}: cannot read it (${(error as Error).message})`);
   }
   if (info.isDirectory()) return galleryFromFolder(models, gallery, threshold ?? models.embedder.threshold ?? DEFAULT_FACE_DISTANCE_THRESHOLD, options);
-  const bytes = await readFile(gallery);
-  const loaded = isGalleryFile(bytes) ? decodeGallery(bytes, gallery) : FaceMatcher.fromJSON(bytes.toString('utf8'), gallery);
+  const loaded = readGallery(await readFile(gallery), gallery);
   if (loaded.dimensions !== models.embedder.dimensions) {
     throw new Error(`${gallery}: the gallery holds ${loaded.dimensions}-d descriptors, but the model gives ${models.embedder.dimensions}-d ones (made with another model?)`);
   }
