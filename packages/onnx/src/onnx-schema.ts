@@ -165,6 +165,6 @@ export function modelProtoType(): protobuf.Type {
 }
 
 /** TensorProto.DataType values used here (onnx.proto). */
-export const DATA_TYPE = { FLOAT: 1, INT32: 6, INT64: 7 } as const;
+export const DATA_TYPE = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7 } as const;
 /** AttributeProto.AttributeType values used here (onnx.proto). */
 export const ATTRIBUTE_TYPE = { FLOAT: 1, INT: 2, INTS: 7 } as const;
