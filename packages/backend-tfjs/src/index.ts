@@ -6,3 +6,4 @@ export { TFJS_LOWERINGS, applyActivation } from './lowerings/index';
 export type { Lowering, LoweringContext, LoweringTable, NodeKernel, ParamLookup } from './lowerings/index';
 export type { Tfjs, TfjsLayers, Tensor } from './tfjs-types';
 export { toLayersModel, type LayersModelBuild, type LayersModelOptions } from './layers-model';
+export { isNode, refuseNode } from './browser-only';

@@ -1,10 +1,10 @@
-import { createTfjsBackend } from '@mobilenet-kit/backend-tfjs';
+import { createTfjsBackend, isNode } from '@mobilenet-kit/backend-tfjs';
 import { type Backend, registerBackend } from '@mobilenet-kit/core';
 import * as tf from '@tensorflow/tfjs-core';
 // Importing tfjs-backend-webgl registers tfjs's 'webgl' backend (in browsers only) and its kernels.
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgl';
-import { isNode, requireWebGLContext } from './webgl-context';
+import { requireWebGLContext } from './webgl-context';
 
 /** Texture precision: `'auto'` is tfjs's choice, float32 where the GPU can render to float32 textures, else float16. */
 export type WebGLTextures = 'auto' | 'float32' | 'float16';

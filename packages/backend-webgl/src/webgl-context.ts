@@ -5,10 +5,7 @@
  * not even register its backend. The probe uses tfjs's own context
  * attributes, so it fails exactly when tfjs would.
  */
-
-export function isNode(): boolean {
-  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-}
+import { refuseNode } from '@mobilenet-kit/backend-tfjs';
 
 type ProbeCanvas = { getContext(kind: string, attributes?: object): unknown };
 
@@ -54,11 +51,7 @@ function probeWebGL(failIfMajorPerformanceCaveat: boolean): 1 | 2 | 0 {
  * renderer (SwiftShader, llvmpipe) is acceptable.
  */
 export function requireWebGLContext(software: boolean): 1 | 2 {
-  if (isNode()) {
-    throw new Error(
-      `no WebGL in Node ${process.versions.node}: the webgl backend runs in browsers (tfjs-backend-webgl registers its backend only there); in Node use the "wasm" or "cpu" backend`,
-    );
-  }
+  refuseNode('WebGL', 'webgl', 'tfjs-backend-webgl');
   if (!probeCanvas(2)) {
     throw new Error('no WebGL here: this context has neither OffscreenCanvas nor document (a worker without OffscreenCanvas?), so no WebGL canvas can be made');
   }

@@ -1,5 +1,5 @@
 export { chromiumPath, DEFAULT_CHROMIUM_PATH, requireChromium } from './chromium-path';
-export { CHROMIUM_ARGS, launchChromium, type LaunchChromiumOptions } from './launch';
+export { CHROMIUM_ARGS, launchChromium, WEBGPU_CHROMIUM_ARGS, type LaunchChromiumOptions } from './launch';
 export { CROSS_ORIGIN_ISOLATION_HEADERS, serveStatic, type StaticServer, type StaticServerOptions } from './static-server';
 export { bundleForBrowser, type BundleOptions } from './bundle';
 export { watchConsoleErrors } from './console-errors';

@@ -19,6 +19,17 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--enable-unsafe-swiftshader',
 ];
 
+/**
+ * Added to CHROMIUM_ARGS, these give pages a WebGPU adapter on this machine's
+ * headless Chromium (156, Debian, no GPU): Dawn's SwiftShader (Vulkan in
+ * software) adapter, vendor 'google', architecture 'swiftshader'. Without
+ * the flag `navigator.gpu.requestAdapter()` returns null; `--enable-features=Vulkan,WebGPU`,
+ * `--use-vulkan=swiftshader`, `--use-webgpu-adapter=swiftshader` and the Dawn
+ * unsafe-API switches change nothing here. WebGPU also needs a secure context
+ * (http://127.0.0.1 is one; about:blank is not).
+ */
+export const WEBGPU_CHROMIUM_ARGS: readonly string[] = ['--enable-unsafe-webgpu'];
+
 export interface LaunchChromiumOptions {
   /** Default: chromiumPath() (/usr/bin/chromium or MOBILENET_KIT_CHROMIUM). */
   readonly executablePath?: string;
