@@ -8,6 +8,7 @@ import { ModelFormatError, type ReadShard } from '@mobilenet-kit/core';
 import { type SavedModel, saveModel } from '@mobilenet-kit/core/node';
 import type { ImportedModel } from './imported-model';
 import { hasHdf5Signature } from './keras/h5-file';
+import { importTfjsGraph } from './tfjs-graph/import';
 import { importTfjsLayers } from './tfjs-layers/import';
 import type { ExpectedArchitecture } from './recognize';
 
@@ -18,6 +19,13 @@ export interface ImportFileOptions extends ExpectedArchitecture {
   readonly labels?: readonly string[];
   /** Keras weights-only .h5 without top (`--no-top`). */
   readonly includeTop?: boolean;
+}
+
+/** A tfjs graph model.json: `"format": "graph-model"`, or (older converters) a GraphDef with a node list as modelTopology. */
+function isGraphModel(doc: unknown): boolean {
+  if (typeof doc !== 'object' || doc === null) return false;
+  const d = doc as { format?: unknown; modelTopology?: { node?: unknown } };
+  return d.format === 'graph-model' || (d.format === undefined && Array.isArray(d.modelTopology?.node));
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -52,7 +60,9 @@ export function folderShardReader(dir: string): ReadShard {
 /**
  * Imports a MobileNet v1 file of another format: a tfjs layers model.json
  * (or the folder holding it; a Teachable Machine export is recognised by the
- * metadata.json beside it), or a Keras HDF5 file (.h5 / .hdf5, or any file
+ * metadata.json beside it), a tfjs graph model.json (`"format":
+ * "graph-model"`: TF Hub's MobileNet v1 converted by tensorflowjs_converter),
+ * an ONNX file, or a Keras HDF5 file (.h5 / .hdf5, or any file
  * with the HDF5 signature): a whole model (`model.save`) or a weights-only
  * file (`save_weights`, Keras Applications' `mobilenet_1_0_224_tf.h5`), whose
  * architecture comes from `alpha` / `resolution` / `includeTop`.
@@ -78,11 +88,12 @@ export async function importModelFile(file: string, options: ImportFileOptions =
   if (ext === '.json') {
     const doc = await readJson(target);
     const dir = path.dirname(target);
+    if (isGraphModel(doc)) return importTfjsGraph(doc, folderShardReader(dir), { ...options, file: target });
     const metadataFile = options.metadata ?? ((await exists(path.join(dir, 'metadata.json'))) && path.basename(target) !== 'metadata.json' ? path.join(dir, 'metadata.json') : undefined);
     const teachableMachine = metadataFile ? await readJson(metadataFile) : undefined;
     return importTfjsLayers(doc, folderShardReader(dir), { ...options, file: target, ...(teachableMachine !== undefined ? { teachableMachine } : {}) });
   }
-  throw new ModelFormatError(`unknown file type "${ext}": expected a tfjs model.json (or its folder) or a Keras .h5 file`, { file });
+  throw new ModelFormatError(`unknown file type "${ext}": expected a tfjs model.json (layers or graph model, or its folder), a Keras .h5 or an .onnx file`, { file });
 }
 
 /** Writes an imported model as a model folder (model.json with its metadata, and shards), atomically. */
