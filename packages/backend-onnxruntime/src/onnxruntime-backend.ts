@@ -15,7 +15,7 @@ import {
   type TensorSpec,
   type Weights,
 } from '@mobilenet-kit/core';
-import { ONNX_EXPORTABLE_OPS, type OnnxLayout, toOnnx } from '@mobilenet-kit/onnx';
+import { type CalibrationMethod, type CalibrationRanges, checkCalibrationMethod, ONNX_EXPORTABLE_OPS, type OnnxLayout, type OpenCalibrationSession, quantizeOnnx, toOnnx } from '@mobilenet-kit/onnx';
 import { checkCommandLine, readCommandLineFacts } from './command-line-limit';
 import { defaultImporter, importRuntime, isNode, type OrtModule, type OrtRuntimeName, type OrtSession, type OrtSessionOptions, type OrtTensor, type RuntimeImporter } from './ort-runtime';
 
@@ -53,6 +53,58 @@ export interface OnnxruntimeBackendOptions {
   readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
   /** How to import the runtime package (tests; bundlers that need a different entry). */
   readonly importer?: RuntimeImporter;
+  /**
+   * Run the model in int8: the exported fp32 model is quantized (@mobilenet-kit/onnx's
+   * quantizeOnnx: per-channel int8 weights, uint8 activations, QDQ that onnxruntime
+   * fuses into QLinearConv / QGemm) before the session opens. Give calibration
+   * inputs (real images, preprocessed as the model expects) or the ranges of an
+   * earlier calibration of the same model. Usually set per model, in `backendOptions`.
+   */
+  readonly int8?: Int8Options;
+}
+
+/** How a model is quantized to int8 at compile. */
+export interface Int8Options {
+  /** Calibration batches keyed by input name (e.g. `[{ input: { shape: [8, 224, 224, 3], data } }]`). */
+  readonly calibration?: readonly Readonly<Record<string, HostTensor>>[];
+  /** Ranges from an earlier calibration (`QuantizedOnnx.ranges`, `int8.json` of an exported folder); skips calibration. */
+  readonly ranges?: CalibrationRanges;
+  /** Default 'minmax'. */
+  readonly method?: CalibrationMethod;
+  /** For 'percentile' (default 99.999). */
+  readonly percentile?: number;
+}
+
+/**
+ * Opens fp32 models for calibration on onnxruntime (one intra-op thread per
+ * `threads`, optimization level 'all'): what quantizeOnnx's `open` takes.
+ */
+export function ortCalibrationSession(ort: OrtModule, options: { threads?: number } = {}): OpenCalibrationSession {
+  return async (bytes) => {
+    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', logSeverityLevel: 3, ...(options.threads !== undefined ? { intraOpNumThreads: options.threads } : {}) });
+    return {
+      async run(feeds) {
+        const f: Record<string, OrtTensor> = {};
+        for (const [name, t] of Object.entries(feeds)) f[name] = new ort.Tensor('float32', t.data, t.shape);
+        const out = await session.run(f);
+        const result: Record<string, Float32Array> = {};
+        for (const [name, t] of Object.entries(out)) if (t.data instanceof Float32Array) result[name] = t.data;
+        return result;
+      },
+      dispose: () => session.release(),
+    };
+  };
+}
+
+function checkInt8(int8: unknown, where: string): Int8Options | undefined {
+  if (int8 === undefined) return undefined;
+  if (int8 === null || typeof int8 !== 'object') throw new Error(`${where}: int8 must be { calibration } or { ranges }, got ${JSON.stringify(int8)}`);
+  const o = int8 as Int8Options;
+  if (o.method !== undefined) checkCalibrationMethod(o.method, `${where}: int8.method`);
+  if (o.ranges === undefined && (!Array.isArray(o.calibration) || o.calibration.length === 0)) {
+    throw new Error(`${where}: int8 needs calibration images (int8.calibration: a non-empty list of input batches) or stored int8.ranges`);
+  }
+  return o;
 }
 
 function checkThreads(threads: unknown, where: string): void {
@@ -104,6 +156,7 @@ function compileSettings(base: OnnxruntimeBackendOptions, runtime: Runtime, opti
   checkThreads(extra.threads, 'compile backendOptions');
   checkProviders(extra.executionProviders, 'compile backendOptions');
   checkSpinning(extra.spinning, 'compile backendOptions');
+  const int8 = checkInt8(extra.int8, 'compile backendOptions') ?? base.int8;
   // Another engine with its own pool of threads on these cores (tfjs's wasm, 'auto' threads): do not spin against it.
   const sharesCores = listBackends().includes('wasm');
   return {
@@ -113,6 +166,7 @@ function compileSettings(base: OnnxruntimeBackendOptions, runtime: Runtime, opti
     opset: extra.opset ?? base.opset,
     layout: extra.layout ?? base.layout,
     logSeverityLevel: extra.logSeverityLevel ?? base.logSeverityLevel ?? 2,
+    int8,
   };
 }
 
@@ -176,6 +230,7 @@ export function onnxruntimeBackend(options: OnnxruntimeBackendOptions = {}): Bac
   checkThreads(options.threads, 'onnxruntimeBackend');
   checkSpinning(options.spinning, 'onnxruntimeBackend');
   checkProviders(options.executionProviders, 'onnxruntimeBackend');
+  checkInt8(options.int8, 'onnxruntimeBackend');
   let runtime: Promise<Runtime> | undefined;
   const start = () => {
     runtime ??= startRuntime(options);
@@ -195,7 +250,21 @@ export function onnxruntimeBackend(options: OnnxruntimeBackendOptions = {}): Bac
       const info = analyzeGraph(graph);
       const inputs: TensorSpec[] = info.inputs.map((name) => ({ name, shape: info.shapes.get(name)!, dtype: 'float32' }));
       const outputs: TensorSpec[] = graph.outputs.map((o) => ({ name: o.name, shape: info.shapes.get(o.node)!, dtype: 'float32' }));
-      const bytes = toOnnx(graph, weights, { opset: settings.opset, layout: settings.layout, optimize: compileOptions.optimize !== false });
+      let bytes = toOnnx(graph, weights, { opset: settings.opset, layout: settings.layout, optimize: compileOptions.optimize !== false });
+      let int8Info: { method: string } | undefined;
+      if (settings.int8) {
+        const q = await quantizeOnnx(bytes, {
+          open: ortCalibrationSession(rt.ort, { threads: settings.threads }),
+          ...(settings.int8.calibration ? { calibration: settings.int8.calibration } : {}),
+          ...(settings.int8.ranges ? { ranges: settings.int8.ranges } : {}),
+          ...(settings.int8.method ? { method: settings.int8.method } : {}),
+          ...(settings.int8.percentile !== undefined ? { percentile: settings.int8.percentile } : {}),
+        }).catch((e: Error) => {
+          throw new Error(`onnxruntime: int8 quantization of graph "${graph.name}" failed: ${e.message}`, { cause: e });
+        });
+        bytes = q.bytes;
+        int8Info = { method: settings.int8.ranges ? 'stored ranges' : q.method };
+      }
       const sessionOptions: OrtSessionOptions = {
         intraOpNumThreads: settings.threads,
         interOpNumThreads: 1,
@@ -217,6 +286,7 @@ export function onnxruntimeBackend(options: OnnxruntimeBackendOptions = {}): Bac
         runtime: rt.name,
         threads: settings.threads,
         executionProvider: settings.executionProviders[0]!,
+        ...(int8Info ? { int8: true, calibration: int8Info.method } : {}),
         ...(settings.spinning !== undefined ? { spinning: settings.spinning } : {}),
       };
       const model = new OnnxruntimeModel(graph.name, rt.ort, session, inputs, outputs, backend);
