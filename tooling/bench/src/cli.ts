@@ -18,12 +18,13 @@ import { FULL_CONFIGS, QUICK_CONFIGS, configLabel } from './configs';
 import { benchFaceEmbedding, type FaceEmbeddingResult, formatFaceTable } from './bench-face';
 import { benchGalleries, formatGalleryTable, GALLERY_SIZES } from './bench-gallery';
 import { benchGeoHead, formatGeoHeadTable, PLANET_CELLS } from './bench-geo-head';
+import { benchInt8, formatInt8Goals, formatInt8Report } from './bench-int8';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 import { formatTrainingTable, TRAINING_BENCH_CONFIG, benchTrainingThroughput, type TrainingThroughputResult } from './training-throughput';
 
-const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'gallery', 'geo-head', 'all', 'browser'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'gallery', 'geo-head', 'all', 'browser', 'int8'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -36,7 +37,7 @@ const CPU_DETECTION_RUNS = 3;
 /** A training step on tfjs-backend-cpu takes seconds: at most this many timed steps there. */
 const CPU_TRAINING_RUNS = 5;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|gallery|geo-head|all|browser] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|gallery|geo-head|all|browser|int8] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--calibration-method minmax|percentile|entropy] [--fashion-classifier DIR] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
   --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
@@ -47,7 +48,11 @@ const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxrunti
                 files, each loaded in a fresh process; quick: the two smaller), geo-head (PlaNet's scale: 1.0 MobileNet-224 with a
                 ${PLANET_CELLS}-cell softmax built, trained one step of 8 and run, resident memory at each stage; wasm) or all (default);
                 browser: MobileNet 1.0-224 b1 and the face detector (sample1) in headless Chromium, first run and
-                steady state (not part of all)
+                steady state (not part of all); int8: post-training int8 against fp32 on onnxruntime (MobileNet 1.0-224 latency on
+                onnxruntime-node and onnxruntime-web wasm; what the face detector, the embedding student and a Fashion-MNIST classifier
+                keep), calibrated on the fixtures' other photos (not part of all)
+  --calibration-method  int8's calibration (default minmax)
+  --fashion-classifier  a Fashion-MNIST model folder (train fashion-mnist's <out>/model) for int8's agreement figure
   --ort-threads comma-separated intra-op thread counts for the onnxruntime task (default: 1,2)
   --face-student a student model folder (train face-distill's <out>/model) for the face task (default: the documented
                 architecture, 1.0 MobileNet-128, initialized from the detector: latency does not depend on the weights)
@@ -72,7 +77,7 @@ async function main(): Promise<void> {
   let args: ReturnType<typeof parseArgs<{ options: Record<string, { type: 'string' | 'boolean' }> }>>['values'];
   try {
     args = parseArgs({
-      options: { quick: { type: 'boolean' }, task: { type: 'string' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, 'ort-threads': { type: 'string' }, 'face-student': { type: 'string' }, help: { type: 'boolean' } },
+      options: { quick: { type: 'boolean' }, task: { type: 'string' }, backends: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' }, 'ort-threads': { type: 'string' }, 'face-student': { type: 'string' }, 'calibration-method': { type: 'string' }, 'fashion-classifier': { type: 'string' }, help: { type: 'boolean' } },
       strict: true,
     }).values;
   } catch (e) {
@@ -136,6 +141,34 @@ async function main(): Promise<void> {
     const pageErrors = results.flatMap((r) => r.pageErrors.map((e) => `${r.backend} ${r.model}: ${e}`));
     if (pageErrors.length > 0) console.log(`\npage errors:\n${pageErrors.join('\n')}`);
     writeReport('browser', { options: { backends, runs, warmup, photo, configs: QUICK_CONFIGS }, results });
+    return;
+  }
+
+  if (task === 'int8') {
+    const method = String(args['calibration-method'] ?? 'minmax');
+    if (!['minmax', 'percentile', 'entropy'].includes(method)) {
+      console.error(`--calibration-method must be one of minmax, percentile, entropy, got "${method}"`);
+      process.exit(2);
+    }
+    const threads = String(args['ort-threads'] ?? '1,2').split(',').filter(Boolean).map((t) => positiveInt('ort-threads', t, 1));
+    const demoDir = path.join(path.dirname(faceApiModelDir()), 'demo');
+    const samples: BenchImage[] = [];
+    for (const name of quick ? SAMPLES.slice(0, 1) : SAMPLES) samples.push({ name, image: await decodeImage(path.join(demoDir, name)) });
+    const faces = path.resolve('node_modules/.cache/mobilenet-kit/fixtures/faces');
+    const report = await benchInt8({
+      warmup,
+      runs,
+      threads,
+      method: method as 'minmax',
+      samples,
+      calibrationDirs: [path.join(faces, 'opencv'), path.join(faces, 'skimage')],
+      ...(args['fashion-classifier'] ? { fashionModel: path.resolve(String(args['fashion-classifier'])) } : {}),
+      fashionTestImages: quick ? 2000 : 10_000,
+      fashionCalibrationImages: 256,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    console.log(`\n${formatInt8Report(report)}\n\n${formatInt8Goals(report)}`);
+    writeReport('int8', { options: { quick, runs, warmup, threads, method }, report });
     return;
   }
 
