@@ -8,13 +8,14 @@ import * as path from 'node:path';
 import { UsageError } from './usage-error';
 
 /**
- * The pretrained MobileNet v1 files `mobilenet-kit import` reads today. Keep to what works: TF Hub's
- * graph models are not importable yet, and a newcomer told otherwise loses an hour.
+ * The pretrained MobileNet v1 files `mobilenet-kit import` reads today. Keep to what works (each is
+ * tested against its own format's library): a newcomer told otherwise loses an hour.
  */
 export const PRETRAINED_SOURCES = [
   "Keras Applications' weights mobilenet_1_0_224_tf.h5 (https://storage.googleapis.com/tensorflow/keras-applications/mobilenet/mobilenet_1_0_224_tf.h5; other α and sizes beside it), or any Keras MobileNet v1 saved as .h5",
   "a tfjs layers model.json with its weight files (what tfjs's model.save() writes, or tensorflowjs_converter --output_format tfjs_layers_model from a Keras MobileNet)",
   'a Teachable Machine image export (model.json, weights.bin, metadata.json)',
+  "a tfjs graph model (model.json with \"format\": \"graph-model\" and its group1-shard…bin files: TF Hub's MobileNet v1 classifiers as @tensorflow-models/mobilenet loads them, https://tfhub.dev/google/imagenet/mobilenet_v1_100_224/classification/1/model.json?tfjs-format=file and the shards it names)",
   'an ONNX MobileNet v1 (.onnx: what mobilenet-kit export writes, and the Conv / BatchNormalization / Clip / Gemm layout tf2onnx writes)',
 ] as const;
 

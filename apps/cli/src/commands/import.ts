@@ -6,12 +6,14 @@ import { UsageError } from '../usage-error';
 
 export const importCommand = defineCommand({
   name: 'import',
-  summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine, Keras .h5, ONNX) into a model folder',
+  summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine, tfjs graph model / TF Hub, Keras .h5, ONNX) into a model folder',
   description: [
     'Reads a MobileNet v1 file of another format and writes it as a model folder (model.json with labels and',
     'preprocessing, and its shards) that classify, export and train --init take. Formats: a tfjs layers model.json',
     '(or its folder) as tensorflowjs_converter writes it from a Keras MobileNet, and a Teachable Machine image export',
     '(model.json + weights.bin + metadata.json: labels from metadata.json, its preprocessing: centre crop, pixels / 127 - 1),',
+    'a tfjs graph model.json ("format": "graph-model": TF Hub\'s MobileNet v1 classifiers as tensorflowjs_converter writes',
+    'them, TF-slim layer scopes MobilenetV1/Conv2d_N…, batch norm folded or not; 1001 classes with background first),',
     "and a Keras HDF5 file: a whole model (model.save('x.h5')) or a weights-only file (save_weights, Keras Applications'",
     'mobilenet_1_0_224_tf.h5 and its siblings), whose architecture is Keras\'s MobileNet v1 at --alpha (default: from the',
     'weight shapes) and --resolution (default: from a Keras Applications file name), with or without top (--no-top),',
@@ -21,11 +23,11 @@ export const importCommand = defineCommand({
     'resolution, variant, top, classes) is printed. A 1000-class (Keras) or 1001-class (TF-slim, background first)',
     'classifier gets the ImageNet class names shipped with the kit. Nothing is downloaded.',
   ].join('\n'),
-  positionals: [{ name: 'file', description: 'model.json of a tfjs layers model or Teachable Machine export (or the folder holding it), a Keras .h5 file or an .onnx file' }],
+  positionals: [{ name: 'file', description: 'model.json of a tfjs layers model, a Teachable Machine export or a tfjs graph model (or the folder holding it), a Keras .h5 file or an .onnx file' }],
   flags: {
     out: pathFlag('DIR', 'the model folder to write (written atomically)'),
     alpha: numberFlag({ valueName: 'A', description: 'the width multiplier the file should have (checked against the weight shapes)', allowed: 'a number > 0', min: 0, exclusiveMin: true }),
-    resolution: numberFlag({ valueName: 'R', description: 'the input size the file should have (checked); of a weights-only .h5, the input size to build', allowed: 'an integer ≥ 32', integer: true, min: 32 }),
+    resolution: numberFlag({ valueName: 'R', description: 'the input size the file should have (checked); of a weights-only .h5 (or a graph model without a fixed input size), the input size to build', allowed: 'an integer ≥ 32', integer: true, min: 32 }),
     'no-top': booleanFlag('a weights-only Keras .h5: leave out the classifier (conv_preds), import the backbone'),
     metadata: pathFlag('FILE', "Teachable Machine's metadata.json", 'metadata.json next to model.json, when there is one'),
     labels: pathFlag('FILE', 'class names, one per line, instead of those found'),
@@ -35,6 +37,7 @@ export const importCommand = defineCommand({
     'mobilenet-kit import my-tm-model/model.json --out tm-model',
     'mobilenet-kit import mobilenet_v1_0.25_224/model.json --alpha 0.25 --out imported',
     'mobilenet-kit import mobilenet_1_0_224_tf.h5 --out imagenet',
+    'mobilenet-kit import mobilenet_v1_100_224_classification/model.json --out tfhub',
     'mobilenet-kit import weights.h5 --alpha 0.25 --resolution 128 --no-top --out backbone',
     'mobilenet-kit import mobilenet_v1.onnx --out from-onnx',
   ],

@@ -64,6 +64,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'match', summary: 'name the faces in photos against a gallery (folder per person, or a FaceMatcher JSON file)', load: async () => (await import('./match')).matchCommand },
   { name: 'attributes', summary: "find faces and tell the age, gender and expression of each (face-api's two nets in our IR, or your distilled MobileNet)", load: async () => (await import('./attributes')).attributesCommand },
   { name: 'geolocate', summary: 'where on Earth was each photo taken: the most probable S2 cells of a PlaNet model (train geo)', load: async () => (await import('./geolocate')).geolocateCommand },
-  { name: 'import', summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine, Keras .h5, ONNX) into a model folder', load: async () => (await import('./import')).importCommand },
+  { name: 'import', summary: 'read a pretrained MobileNet v1 of another format (tfjs layers / Teachable Machine, tfjs graph model / TF Hub, Keras .h5, ONNX) into a model folder', load: async () => (await import('./import')).importCommand },
   { name: 'export', summary: 'write a model folder, or a MobileNet built from flags, as an ONNX file, a tfjs layers model or a Keras .h5', load: async () => (await import('./export')).exportCommand },
 ];
