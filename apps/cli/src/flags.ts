@@ -74,3 +74,16 @@ export function pathFlag(valueName: string, description: string, defaultText?: s
  * with the flag a self-contained SVG is rasterised (@mobilenet-kit/image's SVG policy).
  */
 export const ALLOW_SVG_FLAG = booleanFlag('rasterise SVG images too (self-contained ones only: no links to other files or URLs); refused by default');
+
+/** The calibration methods of @mobilenet-kit/onnx's quantizeOnnx (CALIBRATION_METHODS; a test keeps the two lists equal). */
+export const CALIBRATION_METHOD_CHOICES = ['minmax', 'percentile', 'entropy'] as const;
+
+/** export's int8 flags: --quantize int8 --calibrate <folder|fashion-mnist> [--calibration-method M]. */
+export const QUANTIZE_FLAGS = {
+  quantize: choiceFlag({ valueName: 'Q', description: 'post-training quantization of the ONNX file: int8 (per-channel int8 weights, uint8 activations, QDQ that onnxruntime fuses into QLinearConv / QGemm); needs --calibrate', choices: ['int8'] as const }),
+  calibrate: pathFlag('SET', "calibration images for --quantize: a folder of images (recursively, the first 256 in path order; preprocessed as the model's metadata says) or fashion-mnist (its first 256 training images, for a Fashion-MNIST classifier)"),
+  'calibration-method': choiceFlag({ valueName: 'M', description: 'how activation ranges are chosen from the calibration images: min/max, the 99.999th percentile of |x|, or the KL-divergence minimum (entropy, as TensorRT)', choices: CALIBRATION_METHOD_CHOICES, default: 'minmax' }),
+};
+
+/** --int8 of the commands that run a model folder: int8 on onnxruntime with the calibration that export --quantize int8 stored in the folder. */
+export const INT8_FLAG = booleanFlag("run the model in int8 on --backend onnxruntime, with the calibration stored in the model folder's int8.json (written by mobilenet-kit export <model> --format onnx --quantize int8 --calibrate …)");

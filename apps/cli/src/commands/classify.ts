@@ -1,7 +1,7 @@
 import { whereClassifiersComeFrom, resolveModelDir } from '../classifier-model';
 import { defineCommand, type FlagSpec } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
-import { ALLOW_SVG_FLAG, booleanFlag, numberFlag, pathFlag } from '../flags';
+import { ALLOW_SVG_FLAG, booleanFlag, numberFlag, pathFlag, INT8_FLAG } from '../flags';
 import { formatPercent } from '../format/numbers';
 import { EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
@@ -23,6 +23,7 @@ export const classifyCommand = defineCommand({
     model: MODEL_DIR_FLAG,
     'top-k': numberFlag({ valueName: 'K', description: 'classes per image', allowed: 'an integer ≥ 1', default: '5 (at most the classes)', integer: true, min: 1 }),
     backend: INFERENCE_BACKEND_FLAG,
+    int8: INT8_FLAG,
     json: booleanFlag('print [{ image, predictions: [{ label, index, probability }] }] as JSON'),
   },
   examples: ['mobilenet-kit classify cat.jpg --model imported', 'mobilenet-kit classify shirt.png boot.jpg --model run1/model --top-k 3 --json'],
@@ -39,8 +40,11 @@ export const classifyCommand = defineCommand({
       import('@mobilenet-kit/classification/node'),
       import('@mobilenet-kit/image'),
     ]);
-    const { name: backend } = await startCommandBackend(flags.backend, io, { json: flags.json });
-    const classifier = await loadClassifier(modelDir, { backend });
+    const int8 = flags.int8 === true ? await (await import('../int8-calibration')).readStoredInt8(modelDir, 'classify') : undefined;
+    if (int8 && flags.backend !== undefined && flags.backend !== 'onnxruntime') throw new UsageError(`mobilenet-kit classify: --int8 runs on --backend onnxruntime, not ${flags.backend}`, 'classify');
+    const { name: backend } = await startCommandBackend(int8 ? 'onnxruntime' : flags.backend, io, { json: flags.json });
+    const classifier = await loadClassifier(modelDir, { backend, ...(int8 ? { backendOptions: (await import('../int8-calibration')).int8BackendOptions(int8) } : {}) });
+    if (int8 && !flags.json) io.stderr.write(`int8: QDQ on onnxruntime, calibration from ${modelDir}/int8.json (${int8.method} on ${int8.images} images of ${int8.source})\n`);
     try {
       const images = [];
       for (const file of files) images.push(await decodeImage(file, { allowSvg: flags['allow-svg'] === true }));

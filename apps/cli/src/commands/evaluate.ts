@@ -3,7 +3,7 @@ import { FASHION_MNIST_DEFAULT_DIR } from '@mobilenet-kit/classification';
 import { resolveModelDir } from '../classifier-model';
 import { defineCommand } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
-import { booleanFlag, numberFlag, pathFlag } from '../flags';
+import { booleanFlag, numberFlag, pathFlag, INT8_FLAG } from '../flags';
 import { formatPercent } from '../format/numbers';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { UsageError } from '../usage-error';
@@ -25,6 +25,7 @@ export const evaluateCommand = defineCommand({
   ],
   flags: {
     backend: INFERENCE_BACKEND_FLAG,
+    int8: INT8_FLAG,
     data: pathFlag('DIR', 'folder with the Fashion-MNIST files', FASHION_MNIST_DEFAULT_DIR),
     limit: numberFlag({ valueName: 'N', description: 'evaluate on the first N test images only (a folder: in listing order)', allowed: 'an integer ≥ 1', default: 'all', integer: true, min: 1 }),
     json: booleanFlag('print { model, backend, dataset, count, accuracy, top5, perClass, confusion } as JSON'),
@@ -47,8 +48,11 @@ export const evaluateCommand = defineCommand({
         return EXIT_FAILURE;
       }
     }
-    const { name: backend } = await startCommandBackend(flags.backend, io, { json: flags.json });
-    const classifier = await node.loadClassifier(modelDir, { backend });
+    const int8 = flags.int8 === true ? await (await import('../int8-calibration')).readStoredInt8(modelDir, 'evaluate') : undefined;
+    if (int8 && flags.backend !== undefined && flags.backend !== 'onnxruntime') throw new UsageError(`mobilenet-kit evaluate: --int8 runs on --backend onnxruntime, not ${flags.backend}`, 'evaluate');
+    const { name: backend } = await startCommandBackend(int8 ? 'onnxruntime' : flags.backend, io, { json: flags.json });
+    const classifier = await node.loadClassifier(modelDir, { backend, ...(int8 ? { backendOptions: (await import('../int8-calibration')).int8BackendOptions(int8) } : {}) });
+    if (int8 && !flags.json) io.stderr.write(`int8: QDQ on onnxruntime, calibration from ${modelDir}/int8.json (${int8.method} on ${int8.images} images of ${int8.source})\n`);
     try {
       const full = isFolder
         ? remapClasses(await node.readImageFolderFor(testSet, classifier.metadata.preprocessing), classifier.labels, testSet)

@@ -5,7 +5,8 @@ import { analyzeGraph, formatShape, type Graph, type Weights } from '@mobilenet-
 import { loadModel, writeFileAtomic } from '@mobilenet-kit/core/node';
 import { DEFAULT_OPSET, MAX_OPSET, MIN_OPSET, toOnnx } from '@mobilenet-kit/onnx';
 import { defineCommand, type FlagSpec } from '../command';
-import { booleanFlag, choiceFlag, numberFlag } from '../flags';
+import { booleanFlag, choiceFlag, numberFlag, QUANTIZE_FLAGS } from '../flags';
+import { INT8_FILE, INT8_FORMAT, type StoredInt8 } from '../int8-calibration';
 import { EXIT_OK } from '../io';
 import { MODEL_FLAGS, buildMobileNet, modelLabel, modelOptionsFromFlags } from '../model-options';
 import { UsageError } from '../usage-error';
@@ -58,6 +59,11 @@ export const exportCommand = defineCommand({
     "--format keras-h5 writes the same model as one Keras HDF5 file in the layout of Keras 2's model.save (model_config,",
     'model_weights with layer_names, per layer weight_names such as conv1/kernel:0), for Keras\'s load_model; `mobilenet-kit',
     'import` reads it back with the same weights.',
+    '--quantize int8 --calibrate <folder|fashion-mnist> writes the ONNX file in int8 (post-training quantization: per-channel',
+    'symmetric int8 weights, int32 biases, uint8 activations whose ranges come from running the fp32 model on the calibration',
+    'images, --calibration-method minmax, percentile or entropy; QDQ form, which onnxruntime fuses into QLinearConv / QGemm).',
+    `Exporting a model folder also stores the calibration in <model>/${INT8_FILE}, so that commands with --int8 run the folder`,
+    'in int8 on --backend onnxruntime.',
   ].join('\n'),
   positionals: [{ name: 'model', description: 'a model folder (model.json and its shards); leave out to build from the model flags', optional: true }],
   flags: {
@@ -68,6 +74,7 @@ export const exportCommand = defineCommand({
     layout: choiceFlag({ valueName: 'L', description: 'layout of the activations inside the graph', choices: LAYOUTS, default: 'nchw' }),
     untrained: booleanFlag('build the model from the model flags with seeded random (Keras-default) weights instead of exporting a folder'),
     seed: numberFlag({ valueName: 'S', description: 'seed of the weights of a model built from flags', allowed: 'an integer ≥ 0', default: '0', integer: true, min: 0 }),
+    ...QUANTIZE_FLAGS,
   },
   examples: [
     'mobilenet-kit export --untrained --alpha 0.5 --resolution 160 --out mobilenet-0.5-160.onnx',
@@ -76,6 +83,8 @@ export const exportCommand = defineCommand({
     'mobilenet-kit export --untrained --alpha 0.25 --resolution 96 --format tfjs-layers --out mobilenet-0.25-96-tfjs',
     'mobilenet-kit export run1/model --format keras-h5 --out classifier.h5',
     'mobilenet-kit export --untrained --alpha 0.25 --resolution 96 --format keras-h5 --out mobilenet-0.25-96.h5',
+    'mobilenet-kit export run1/model --format onnx --quantize int8 --calibrate fashion-mnist --out classifier-int8.onnx',
+    'mobilenet-kit export run1/model --format onnx --quantize int8 --calibrate photos/ --calibration-method entropy --out classifier-int8.onnx',
   ],
   async run({ flags, positionals }, io) {
     const out = flags.out;
@@ -85,6 +94,14 @@ export const exportCommand = defineCommand({
     if (format !== 'onnx') {
       const onnxOnly = (['opset', 'layout'] as const).filter((k) => flags[k] !== undefined);
       if (onnxOnly.length > 0) throw new UsageError(`mobilenet-kit export: --${onnxOnly.join(' and --')} apply to --format onnx, not ${format}`, 'export');
+    }
+    if (flags.quantize === undefined) {
+      const needQuantize = (['calibrate', 'calibration-method'] as const).filter((k) => flags[k] !== undefined);
+      if (needQuantize.length > 0) throw new UsageError(`mobilenet-kit export: --${needQuantize.join(' and --')} apply to --quantize int8`, 'export');
+    } else {
+      if (format !== 'onnx') throw new UsageError(`mobilenet-kit export: --quantize ${flags.quantize} applies to --format onnx, not ${format}`, 'export');
+      if (flags.calibrate === undefined) throw new UsageError('mobilenet-kit export: --quantize int8 needs calibration images: --calibrate <folder of images> or --calibrate fashion-mnist', 'export');
+      if ((flags.opset ?? DEFAULT_OPSET) < 13) throw new UsageError(`mobilenet-kit export: --quantize int8 needs --opset 13 or later (per-channel DequantizeLinear), got ${flags.opset}`, 'export');
     }
     if ((flags.opset ?? DEFAULT_OPSET) > MAX_OPSET) throw new UsageError(`mobilenet-kit export: --opset must be an integer from ${MIN_OPSET} to ${MAX_OPSET}, got ${flags.opset}`, 'export');
     const modelDir = positionals[0];
@@ -111,8 +128,9 @@ export const exportCommand = defineCommand({
     let graph: Graph;
     let weights: Weights;
     let label: string;
+    let metadata: Record<string, unknown> | undefined;
     if (modelDir !== undefined) {
-      ({ graph, weights } = await loadModel(modelDir));
+      ({ graph, weights, metadata } = await loadModel(modelDir));
       label = `${graph.name} (${modelDir})`;
     } else {
       const options = modelOptionsFromFlags(flags);
@@ -139,9 +157,25 @@ export const exportCommand = defineCommand({
     }
     const opset = flags.opset ?? DEFAULT_OPSET;
     const layout = flags.layout ?? 'nchw';
-    const bytes = toOnnx(graph, weights, { opset, layout, docString: `${label}, exported by mobilenet-kit` });
+    let bytes = toOnnx(graph, weights, { opset, layout, docString: `${label}, exported by mobilenet-kit` });
+    let int8Line = '';
+    if (flags.quantize === 'int8') {
+      const method = flags['calibration-method'] ?? 'minmax';
+      const source = flags.calibrate!;
+      const { calibrationInputs } = await import('../int8-calibration');
+      const { batches, images } = await calibrationInputs(graph, weights, metadata, source, { command: 'export', ...(modelDir !== undefined ? { modelDir } : {}) });
+      const [{ quantizeOnnx }, { importRuntime, ortCalibrationSession }] = await Promise.all([import('@mobilenet-kit/onnx'), import('@mobilenet-kit/backend-onnxruntime')]);
+      const q = await quantizeOnnx(bytes, { open: ortCalibrationSession(await importRuntime('onnxruntime-node')), calibration: batches, method });
+      bytes = q.bytes;
+      int8Line = `int8 (QDQ: ${q.report.quantizedNodes.length} Conv/Gemm with per-channel int8 weights, ${Object.keys(q.ranges).length} activations calibrated by ${method} on ${images} images of ${source}), `;
+      if (modelDir !== undefined) {
+        const stored: StoredInt8 = { format: INT8_FORMAT, method, opset, layout, images, source, ranges: q.ranges };
+        await writeFileAtomic(path.join(modelDir, INT8_FILE), `${JSON.stringify(stored, null, 1)}\n`);
+        int8Line += `calibration stored in ${path.join(modelDir, INT8_FILE)} (for --int8), `;
+      }
+    }
     await writeFileAtomic(out, bytes);
-    io.stdout.write(`wrote ${out}: ${label} as ONNX opset ${opset} (${layout.toUpperCase()} inside), ${(bytes.length / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
+    io.stdout.write(`wrote ${out}: ${label} as ${int8Line}ONNX opset ${opset} (${layout.toUpperCase()} inside), ${(bytes.length / 1e6).toFixed(1)} MB\n${io_.join('\n')}\n`);
     return EXIT_OK;
   },
 });

@@ -1,0 +1,141 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Graph, HostTensor, Weights } from '@mobilenet-kit/core';
+import type { CalibrationMethod, CalibrationRanges, OnnxLayout } from '@mobilenet-kit/onnx';
+import { UsageError } from './usage-error';
+
+/** The file in a model folder that holds its int8 calibration (written by `export --quantize int8`). */
+export const INT8_FILE = 'int8.json';
+export const INT8_FORMAT = 'mobilenet-kit-int8-calibration';
+/** Calibration uses at most this many images (the first, in sorted path order; Fashion-MNIST: its first training images). */
+export const MAX_CALIBRATION_IMAGES = 256;
+export const CALIBRATION_DATASETS = ['fashion-mnist'] as const;
+const IMAGE_FILE = /\.(jpe?g|png|webp|gif|tiff?|avif)$/i;
+
+export interface StoredInt8 {
+  readonly format: typeof INT8_FORMAT;
+  readonly method: CalibrationMethod;
+  /** The export settings the tensor names belong to. */
+  readonly opset: number;
+  readonly layout: OnnxLayout;
+  readonly images: number;
+  readonly source: string;
+  readonly ranges: CalibrationRanges;
+}
+
+async function imageFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (d: string) => {
+    for (const entry of (await readdir(d, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) await walk(p);
+      else if (entry.isFile() && IMAGE_FILE.test(entry.name)) found.push(p);
+      if (found.length >= MAX_CALIBRATION_IMAGES) return;
+    }
+  };
+  await walk(dir);
+  return found.slice(0, MAX_CALIBRATION_IMAGES);
+}
+
+/**
+ * The network inputs to calibrate on, preprocessed as the model will be fed:
+ * a classifier (metadata task 'classification') through its own
+ * preprocessing, a face embedder (metadata faceEmbedder) through its crop
+ * normalization, anything else stretched to the input and scaled to [-1, 1]
+ * (MobileNet's). `source` is 'fashion-mnist' (its first training images; a
+ * classifier only) or a folder of images (searched recursively, at most 256).
+ * The fp32 head runs on onnxruntime through a recorder of its inputs.
+ */
+export async function calibrationInputs(
+  graph: Graph,
+  weights: Weights,
+  metadata: Record<string, unknown> | undefined,
+  source: string,
+  options: { modelDir?: string; dataDir?: string; command: string },
+): Promise<{ batches: Readonly<Record<string, HostTensor>>[]; images: number }> {
+  const isDataset = (CALIBRATION_DATASETS as readonly string[]).includes(source);
+  const isFolder = !isDataset && (await stat(source).then((s) => s.isDirectory(), () => false));
+  if (!isDataset && !isFolder) throw new UsageError(`mobilenet-kit ${options.command}: --calibrate ${source} is neither ${CALIBRATION_DATASETS.join(' nor ')} nor a folder of images`, options.command);
+  const isClassifier = metadata?.task === 'classification';
+  const isEmbedder = metadata !== undefined && typeof metadata.faceEmbedder === 'object' && metadata.faceEmbedder !== null;
+  if (isDataset && !isClassifier) throw new UsageError(`mobilenet-kit ${options.command}: --calibrate ${source} calibrates a Fashion-MNIST classifier (a model folder from train fashion-mnist); give a folder of images for this model`, options.command);
+  const files = isFolder ? await imageFiles(source) : [];
+  if (isFolder && files.length === 0) throw new UsageError(`mobilenet-kit ${options.command}: no calibration images: the folder ${source} holds no image files (.jpg, .png, .webp, …)`, options.command);
+  const { decodeImage, preprocess } = await import('@mobilenet-kit/image');
+
+  if (!isClassifier && !isEmbedder) {
+    const input = graph.nodes.find((n) => n.op === 'input');
+    const shape = (input?.attrs as { shape?: readonly (number | null)[] } | undefined)?.shape ?? [];
+    const [h, w] = [shape[1], shape[2]];
+    if (typeof h !== 'number' || typeof w !== 'number' || shape[3] !== 3) throw new Error(`${options.command}: int8 calibration needs an input of [n, height, width, 3], got ${JSON.stringify(shape)}`);
+    const batches = [];
+    for (const f of files) batches.push({ [input!.name]: preprocess(await decodeImage(f), { size: [h, w] }).input });
+    return { batches, images: files.length };
+  }
+
+  const { calibrationRecorder, registerOnnxruntimeBackend } = await import('@mobilenet-kit/backend-onnxruntime');
+  const { registerBackend, unregisterBackend, listBackends } = await import('@mobilenet-kit/core');
+  if (!listBackends().includes('onnxruntime')) await registerOnnxruntimeBackend().init?.();
+  const recorder = calibrationRecorder('onnxruntime');
+  registerBackend(recorder.backend);
+  try {
+    if (isClassifier) {
+      const { classProbabilities, createClassifier, datasetImage } = await import('@mobilenet-kit/classification');
+      const classifier = await createClassifier(graph, weights, metadata, { backend: recorder.backend.name });
+      try {
+        if (isDataset) {
+          const { readFashionMnist } = await import('@mobilenet-kit/classification/node');
+          const train = await readFashionMnist('train', options.dataDir);
+          const images = Array.from({ length: Math.min(MAX_CALIBRATION_IMAGES, train.count) }, (_, i) => datasetImage(train, i));
+          await classProbabilities(classifier, images, 32);
+          return { batches: recorder.batches, images: images.length };
+        }
+        for (const f of files) await classProbabilities(classifier, [await decodeImage(f)], 1);
+      } finally {
+        classifier.dispose();
+      }
+    } else {
+      if (options.modelDir === undefined) throw new Error(`${options.command}: a face embedder is calibrated from its model folder`);
+      const { loadEmbedderModel } = await import('@mobilenet-kit/face');
+      const embedder = await loadEmbedderModel(options.modelDir, { backend: recorder.backend.name });
+      try {
+        for (const f of files) await embedder.embed(await decodeImage(f));
+      } finally {
+        embedder.dispose();
+      }
+    }
+    return { batches: recorder.batches, images: files.length };
+  } finally {
+    unregisterBackend(recorder.backend.name);
+  }
+}
+
+/** The stored calibration of a model folder, checked; an error that says how to make one when it is missing. */
+export async function readStoredInt8(modelDir: string, command: string): Promise<StoredInt8> {
+  const file = path.join(modelDir, INT8_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(
+      `mobilenet-kit ${command}: --int8 needs the model's calibration, and ${file} does not exist: make it with mobilenet-kit export ${modelDir} --format onnx --quantize int8 --calibrate <folder|fashion-mnist> --out <file.onnx>`,
+      command,
+    );
+  }
+  let stored: StoredInt8;
+  try {
+    stored = JSON.parse(text) as StoredInt8;
+  } catch (e) {
+    throw new Error(`${file} is not JSON: ${(e as Error).message}`);
+  }
+  if (stored?.format !== INT8_FORMAT || typeof stored.ranges !== 'object' || stored.ranges === null) throw new Error(`${file} is not an int8 calibration file (format ${JSON.stringify(stored?.format)}, expected ${INT8_FORMAT})`);
+  for (const [name, r] of Object.entries(stored.ranges)) {
+    if (!r || !Number.isFinite(r.min) || !Number.isFinite(r.max) || r.min > r.max) throw new Error(`${file}: the range of "${name}" is not [min ≤ max] finite numbers`);
+  }
+  return stored;
+}
+
+/** backendOptions for a model folder run with --int8 on onnxruntime: the stored ranges and the export settings they belong to. */
+export function int8BackendOptions(stored: StoredInt8): Record<string, unknown> {
+  return { int8: { ranges: stored.ranges }, opset: stored.opset, layout: stored.layout };
+}
