@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { mobilenetV1, initializeWeights } from '@mobilenet-kit/backbone';
 import { toLayersModel } from '@mobilenet-kit/backend-tfjs';
-import { compile, graphCost } from '@mobilenet-kit/core';
+import { type CompiledModel, compile, graphCost } from '@mobilenet-kit/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { alternateAB } from './ab-runner';
+import { type AbOptions, alternateAB } from './ab-runner';
 import { type BenchConfig, benchInput, configLabel } from './configs';
 import { PeakMemory } from './memory';
 import type { Timing } from './stats';
@@ -39,6 +39,29 @@ export interface MobileNetBenchOptions {
 }
 
 /**
+ * Times our compiled model (A) against a tfjs-layers model (B) on the same
+ * input, alternated; both upload the input and read every output back to
+ * the host, as an application would. Call it with tfjs on the backend our
+ * model runs on (`model.backend.tfjsBackend`), so that both use the same
+ * tfjs backend instance and thread count.
+ */
+export async function oursAgainstLayers(model: CompiledModel, peer: tfl.LayersModel, input: { shape: number[]; data: Float32Array }, options: AbOptions): Promise<{ a: Timing; b: Timing }> {
+  const inputName = model.inputs[0]!.name;
+  const { shape, data } = input;
+  const runOurs = async () => {
+    await model.run({ [inputName]: { shape, data } });
+  };
+  const runLayers = async () => {
+    const x = tf.tensor(data, shape);
+    const y = peer.predict(x);
+    const ys = Array.isArray(y) ? y : [y];
+    await Promise.all(ys.map((t) => t.data()));
+    tf.dispose([x, ...ys]);
+  };
+  return alternateAB(runOurs, runLayers, options);
+}
+
+/**
  * Benchmarks MobileNet v1 at one configuration on one backend: our compiled
  * graph (A) against a tfjs-layers model with the same weights (B), alternated
  * in this process. Both include uploading the input and reading every output
@@ -62,21 +85,7 @@ export async function benchMobileNet(backend: string, config: BenchConfig, optio
   const peer = toLayersModel(graph, weights, tf, tfl).model;
   const layersBuildMs = performance.now() - t0;
 
-  const inputName = model.inputs[0]!.name;
-  const { shape, data } = benchInput(config);
-
-  const runOurs = async () => {
-    await model.run({ [inputName]: { shape, data } });
-  };
-  const runLayers = async () => {
-    const x = tf.tensor(data, shape);
-    const y = peer.predict(x);
-    const ys = Array.isArray(y) ? y : [y];
-    await Promise.all(ys.map((t) => t.data()));
-    tf.dispose([x, ...ys]);
-  };
-
-  const { a, b } = await alternateAB(runOurs, runLayers, { warmup: options.warmup, runs: options.runs, memory });
+  const { a, b } = await oursAgainstLayers(model, peer, benchInput(config), { warmup: options.warmup, runs: options.runs, memory });
   model.dispose();
   peer.dispose();
   const weightBytes = bytesWithModel - tf.memory().numBytes;

@@ -21,10 +21,11 @@ import { benchGeoHead, formatGeoHeadTable, PLANET_CELLS } from './bench-geo-head
 import { benchInt8, formatInt8Goals, formatInt8Report } from './bench-int8';
 import { faceApiModelDir } from './face-api-on-tfjs';
 import { formatTable } from './report';
+import { benchTeachableMachine, formatTeachableMachineTable, TEACHABLE_MACHINE_CONFIG, type TeachableMachineResult } from './bench-teachable-machine';
 import { formatDetectionTable, formatDetectionTargets } from './report-detection';
 import { formatTrainingTable, TRAINING_BENCH_CONFIG, benchTrainingThroughput, type TrainingThroughputResult } from './training-throughput';
 
-const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'gallery', 'geo-head', 'all', 'browser', 'int8'] as const;
+const TASKS = ['mobilenet', 'detection', 'onnxruntime', 'training', 'face', 'gallery', 'geo-head', 'teachable-machine', 'all', 'browser', 'int8'] as const;
 
 /** face-api's demo photos; decoded once, outside timing. */
 const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
@@ -34,10 +35,12 @@ const SAMPLES = [1, 2, 3, 4, 5, 6].map((i) => `sample${i}.jpg`);
  * and at most 3 timed runs of each side (about a minute), whatever --runs says.
  */
 const CPU_DETECTION_RUNS = 3;
+/** The Teachable Machine model on tfjs-backend-cpu takes a few hundred ms a run: at most this many timed runs there. */
+const CPU_TM_RUNS = 5;
 /** A training step on tfjs-backend-cpu takes seconds: at most this many timed steps there. */
 const CPU_TRAINING_RUNS = 5;
 
-const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|gallery|geo-head|all|browser|int8] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--calibration-method minmax|percentile|entropy] [--fashion-classifier DIR] [--runs N] [--warmup N] [--out DIR]
+const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxruntime|training|face|gallery|geo-head|teachable-machine|all|browser|int8] [--backends cpu,wasm] [--ort-threads 1,2] [--face-student DIR] [--calibration-method minmax|percentile|entropy] [--fashion-classifier DIR] [--runs N] [--warmup N] [--out DIR]
 
   --quick       MobileNet 1.0-224 batch 1 only and detection on sample1 only, 5 runs each
   --task        mobilenet (ours vs tfjs-layers), detection (ours vs face-api), onnxruntime (our 'onnxruntime' backend vs a
@@ -46,7 +49,10 @@ const USAGE = `Usage: pnpm bench [--quick] [--task mobilenet|detection|onnxrunti
                 crop: the teacher in our IR and the MobileNet student, each vs face-api's computeFaceDescriptor), gallery (load time,
                 resident memory and match time per face of ${GALLERY_SIZES.join(' / ')}-reference galleries, binary and JSON
                 files, each loaded in a fresh process; quick: the two smaller), geo-head (PlaNet's scale: 1.0 MobileNet-224 with a
-                ${PLANET_CELLS}-cell softmax built, trained one step of 8 and run, resident memory at each stage; wasm) or all (default);
+                ${PLANET_CELLS}-cell softmax built, trained one step of 8 and run, resident memory at each stage; wasm), teachable-machine
+                (a Teachable Machine image export, MobileNet 0.35-224 + Dense 100 + Dense 3, written by tfjs-layers: imported and
+                run by us vs tf.loadLayersModel predict on the same files, same tfjs backend and threads; cpu: at most ${CPU_TM_RUNS}
+                runs) or all (default);
                 browser: MobileNet 1.0-224 b1 and the face detector (sample1) in headless Chromium, first run and
                 steady state (not part of all); int8: post-training int8 against fp32 on onnxruntime (MobileNet 1.0-224 latency on
                 onnxruntime-node and onnxruntime-web wasm; what the face detector, the embedding student and a Fashion-MNIST classifier
@@ -260,6 +266,23 @@ async function main(): Promise<void> {
     console.log(`\nFace galleries (${results[0]?.queries ?? runs} queries each; 128-d unit descriptors, 4 per person)\n`);
     console.log(formatGalleryTable(results));
     writeReport('gallery', { options: { sizes, queries: runs }, results });
+  }
+
+  if (task === 'teachable-machine' || task === 'all') {
+    const results: TeachableMachineResult[] = [];
+    for (const backend of backends) {
+      const plan = backend === 'cpu' ? { warmup: 1, runs: Math.min(runs, CPU_TM_RUNS) } : { warmup, runs };
+      process.stderr.write(`${backend} Teachable Machine image model: ${plan.warmup} warm-up + ${plan.runs} runs each of A and B… `);
+      const r = await benchTeachableMachine(backend, plan);
+      process.stderr.write(`ours ${r.ours.median.toFixed(2)} ms, tfjs-layers ${r.layers.median.toFixed(2)} ms (${r.ratio.toFixed(2)}×)\n`);
+      results.push(r);
+    }
+    const c = TEACHABLE_MACHINE_CONFIG;
+    console.log(`\nTeachable Machine image model (MobileNet v1 ${c.alpha}-${c.resolution} truncated, Dense 100 relu, Dense ${c.classes} softmax), batch ${c.batch}, median ms.`);
+    console.log('A = ours (importModelFile of the export, compiled), B = tf.loadLayersModel of the same files, predict; same tfjs backend');
+    console.log('and thread count, alternated in one process; both upload the input and read the probabilities back. B/A > 1: ours is faster.\n');
+    console.log(formatTeachableMachineTable(results));
+    writeReport('teachable-machine', { options: { runs, warmup, backends, config: c }, results });
   }
 
   if (task === 'geo-head' || task === 'all') {
