@@ -172,6 +172,22 @@ describe('tfjs graph model import: bad files', () => {
     });
     await expect(importModelFile(f)).rejects.toThrow(/no MobileNet v1 found: no node lies in a TF-slim MobilenetV1\/Conv2d_N scope.*"Net\/Net\/Conv2d_0\/Conv2D"/);
   });
+  it('an input without a fixed size needs the resolution, which then builds the model', async () => {
+    const f = await variant('any-size', (j) => {
+      node(j, 'input').attr.shape.shape = { dim: [-1, -1, -1, 3].map((d) => ({ size: String(d) })) };
+    });
+    await expect(importModelFile(f)).rejects.toThrow(/node "input" \(Placeholder\): has shape \[-1, -1, -1, 3\]: no fixed height and width; give the resolution/);
+    expect((await importModelFile(f, { resolution: R })).recognized).toMatchObject({ alpha: 0.25, resolution: R, classes: 1001 });
+  });
+  it('a per-channel Mul after a layer (an op pattern the IR does not read) names the node and op', async () => {
+    const f = await variant('mul', (j) => {
+      const relu = node(j, 'MobilenetV1/MobilenetV1/Conv2d_2_depthwise/Relu6');
+      const pw = node(j, 'MobilenetV1/MobilenetV1/Conv2d_2_pointwise/Conv2D');
+      j.modelTopology.node.push({ name: 'MobilenetV1/MobilenetV1/Conv2d_2_depthwise/scale', op: 'Mul', input: [relu.name, 'MobilenetV1/Conv2d_2_depthwise/BatchNorm/gamma'], attr: {} });
+      pw.input[0] = 'MobilenetV1/MobilenetV1/Conv2d_2_depthwise/scale';
+    });
+    await expect(importModelFile(f)).rejects.toThrow(/node "MobilenetV1\/MobilenetV1\/Conv2d_2_depthwise\/scale" \(Mul\): a Mul of a computed tensor and a constant is read only as the bias/);
+  });
   it('a layers model.json handed to importTfjsGraph, and a graph model to importTfjsLayers, say which importer to use', async () => {
     const { importTfjsGraph, importTfjsLayers } = await import('@mobilenet-kit/convert');
     const read = async () => new Uint8Array();

@@ -235,7 +235,7 @@ export async function importTfjsGraph(modelJson: unknown, readShard: ReadShard, 
           values.set(n.name, { kind: 'prelude', node: v.node, steps: [...v.steps, { op, constant: c.name }] });
           break;
         }
-        fail(n, `a ${n.op} that is not the bias of the convolution before it (or of a scalar on the input) is not read`);
+        fail(n, `a ${n.op} of a computed tensor and a constant is read only as the bias right after a convolution (BiasAdd / Add of a [C] Const) or as a scalar on the input; the IR has no elementwise ${n.op} here`);
         break;
       }
       case 'Conv2D':
