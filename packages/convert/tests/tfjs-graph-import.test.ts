@@ -172,6 +172,15 @@ describe('tfjs graph model import: bad files', () => {
     });
     await expect(importModelFile(f)).rejects.toThrow(/no MobileNet v1 found: no node lies in a TF-slim MobilenetV1\/Conv2d_N scope.*"Net\/Net\/Conv2d_0\/Conv2D"/);
   });
+  it("TF 1's weights/read Identity nodes between a Const and its layer are read through", async () => {
+    const f = await variant('read', (j) => {
+      const conv = node(j, 'MobilenetV1/MobilenetV1/Conv2d_0/Conv2D');
+      j.modelTopology.node.push({ name: 'MobilenetV1/Conv2d_0/weights/read', op: 'Identity', input: [conv.input[1]], attr: { T: { type: 'DT_FLOAT' } } });
+      conv.input[1] = 'MobilenetV1/Conv2d_0/weights/read';
+    });
+    const [a, b] = [await importModelFile(f), await importModelFile(batchnorm())];
+    expect(maxAbsDiff(a.weights.get('conv1/kernel')!.data, b.weights.get('conv1/kernel')!.data)).toBe(0);
+  });
   it('an input without a fixed size needs the resolution, which then builds the model', async () => {
     const f = await variant('any-size', (j) => {
       node(j, 'input').attr.shape.shape = { dim: [-1, -1, -1, 3].map((d) => ({ size: String(d) })) };

@@ -215,9 +215,13 @@ export async function importTfjsGraph(modelJson: unknown, readShard: ReadShard, 
       }
       case 'Identity':
       case 'StopGradient':
-      case 'Snapshot':
+      case 'Snapshot': {
+        // TF 1's `weights/read`: an Identity of a Const is read where a layer takes it as a weight (constOf).
+        const source = byName.get(splitTensorName(n.inputs[0] ?? '').node);
+        if (source && !values.has(source.name) && constOf(n, n.inputs[0], 'value')) break;
         values.set(n.name, get(n));
         break;
+      }
       case 'Mul':
       case 'Sub':
       case 'Add':
