@@ -181,6 +181,14 @@ describe('tfjs graph model import: bad files', () => {
     const [a, b] = [await importModelFile(f), await importModelFile(batchnorm())];
     expect(maxAbsDiff(a.weights.get('conv1/kernel')!.data, b.weights.get('conv1/kernel')!.data)).toBe(0);
   });
+  it("a signature's outputs choose the output (here the logits: a softmax is added before them)", async () => {
+    const f = await variant('signature', (j) => {
+      j.signature = { inputs: { images: { name: 'input:0' } }, outputs: { logits: { name: 'MobilenetV1/Logits/SpatialSqueeze:0' } } };
+    });
+    const imported = await importModelFile(f);
+    expect(imported.graph.outputs.map((o) => o.name)).toEqual(['predictions', 'MobilenetV1/Logits/SpatialSqueeze']);
+    expect(imported.metadata).toMatchObject({ task: 'classification', output: 'predictions' });
+  });
   it('an input without a fixed size needs the resolution, which then builds the model', async () => {
     const f = await variant('any-size', (j) => {
       node(j, 'input').attr.shape.shape = { dim: [-1, -1, -1, 3].map((d) => ({ size: String(d) })) };
