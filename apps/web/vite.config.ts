@@ -20,6 +20,8 @@ export default defineConfig({
   plugins: [offlineAssetsPlugin(appRoot)],
   server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  // The inference worker (src/inference.worker.ts) is an ES module worker: tfjs's backends load lazily inside it.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     minify: 'esbuild',

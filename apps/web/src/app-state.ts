@@ -1,4 +1,4 @@
-import type { BackendName } from './backends';
+import type { BackendName } from './backend-names';
 
 type Listener = (backend: BackendName) => void;
 

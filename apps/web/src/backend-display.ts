@@ -1,5 +1,5 @@
 import type { BackendInfo } from '@mobilenet-kit/core';
-import type { BackendName } from './backends';
+import type { BackendName } from './backend-names';
 import { el, replaceChildren } from './dom';
 
 /** A listener for "retry webgl with a software renderer", set by main.ts. */

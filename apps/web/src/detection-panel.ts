@@ -1,14 +1,14 @@
 import type { BackendInfo } from '@mobilenet-kit/core';
-import type { Detection, DetectTimings } from '@mobilenet-kit/detection';
-import { type RgbImage, decodeImage } from '@mobilenet-kit/image';
 import type { BackendChoice } from './app-state';
-import { type BackendName, pageUrl } from './backends';
+import type { BackendName } from './backend-names';
 import { describeBackend, showError } from './backend-display';
 import { afterNextPaint, byId, el, replaceChildren, svg } from './dom';
-import { type DetectorLoad, loadBrowserFaceDetector } from './face-detector';
 import { errorMessage, formatMs } from './format';
+import type { InferenceClient } from './inference-client';
 import { SAMPLE_FOLDER, SAMPLE_PHOTOS } from './offline-assets';
+import { pageUrl } from './page-url';
 import { type DetectionRecord, testHook } from './test-hook';
+import type { ImageInput, PlainFace, Stage } from './worker-protocol';
 
 /** A still image the user picked: a sample photo or their own file. */
 interface PhotoChoice {
@@ -16,25 +16,13 @@ interface PhotoChoice {
   readonly key: string;
   readonly label: string;
   readonly displayUrl: string;
-  readonly bytes: () => Promise<Uint8Array>;
-}
-
-interface Stage {
-  readonly label: string;
-  readonly ms: number;
-  /** Shown apart: happens once per backend or image, not on every detection. */
-  readonly once?: boolean;
-}
-
-async function fetchBytes(url: string): Promise<Uint8Array> {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+  /** What the worker decodes: a sample's URL (the worker fetches it) or a file's bytes (transferred, not copied). */
+  readonly image: () => Promise<{ input: ImageInput; transfer: Transferable[] }>;
 }
 
 function samplePhoto(name: string): PhotoChoice {
   const url = pageUrl(SAMPLE_FOLDER + name);
-  return { key: name, label: `${name} (face-api demo photo)`, displayUrl: url, bytes: () => fetchBytes(url) };
+  return { key: name, label: `${name} (face-api demo photo)`, displayUrl: url, image: async () => ({ input: { kind: 'url', url }, transfer: [] }) };
 }
 
 /**
@@ -44,21 +32,21 @@ function samplePhoto(name: string): PhotoChoice {
  */
 export class DetectionPanel {
   readonly #backend: BackendChoice;
-  readonly #detectors = new Map<BackendName, Promise<DetectorLoad>>();
-  /** Load times to show on the next detection of each backend (then forgotten: they happen once). */
-  readonly #freshLoads = new Map<BackendName, Stage[]>();
+  readonly #inference: InferenceClient;
+  /** Backends whose detector the worker has loaded (for the busy text only). */
+  readonly #loaded = new Set<BackendName>();
   #photo: PhotoChoice | undefined;
-  /** The decoded pixels of `#photo`, how long decoding took, and whether that time was shown yet. */
-  #decoded: { key: string; image: Promise<{ rgb: RgbImage; ms: number; shown: boolean }> } | undefined;
   #busy = false;
   #again = false;
   #shown = true;
   #pendingWhileHidden = false;
-  #webcam: { stream: MediaStream; canvas: HTMLCanvasElement } | undefined;
+  #webcam: { stream: MediaStream } | undefined;
   readonly #result = byId('detect-result');
 
-  constructor(backend: BackendChoice) {
+  /** Decoding and detection run in the inference worker (`inference`); this panel only shows what it answers. */
+  constructor(backend: BackendChoice, inference: InferenceClient) {
     this.#backend = backend;
+    this.#inference = inference;
     this.#renderSamples();
     this.#wireInputs();
     backend.onChange(() => {
@@ -69,8 +57,8 @@ export class DetectionPanel {
 
   /**
    * Whether the tab is shown. A hidden tab does not detect (a backend picked
-   * for the explorer must not start a face detection that blocks the page on
-   * cpu); it catches up when shown again. Leaving the tab stops the webcam.
+   * for the explorer must not start a face detection that keeps the worker
+   * busy for seconds on cpu); it catches up when shown again. Leaving the tab stops the webcam.
    */
   setShown(shown: boolean): void {
     this.#shown = shown;
@@ -86,11 +74,9 @@ export class DetectionPanel {
     else this.#pendingWhileHidden = true;
   }
 
-  /** The software-WebGL retry replaces the webgl backend: forget its failed or old detector. */
+  /** The software-WebGL retry replaced the webgl backend in the worker: its detector loads again. */
   forgetBackend(backend: BackendName): void {
-    const previous = this.#detectors.get(backend);
-    this.#detectors.delete(backend);
-    previous?.then((load) => load.detector.dispose()).catch(() => undefined);
+    this.#loaded.delete(backend);
   }
 
   /** Shows a sample photo and detects faces in it. */
@@ -159,7 +145,12 @@ export class DetectionPanel {
     }
     this.#stopWebcam();
     const url = URL.createObjectURL(file);
-    this.#choosePhoto({ key: `file:${file.name}`, label: `${file.name} (${Math.round(file.size / 1024)} KB, your file)`, displayUrl: url, bytes: async () => new Uint8Array(await file.arrayBuffer()) });
+    this.#choosePhoto({ key: `file:${file.name}`, label: `${file.name} (${Math.round(file.size / 1024)} KB, your file)`, displayUrl: url,
+      image: async () => {
+        const bytes = await file.arrayBuffer();
+        return { input: { kind: 'bytes', bytes }, transfer: [bytes] };
+      },
+    });
   }
 
   #choosePhoto(photo: PhotoChoice): void {
@@ -192,66 +183,29 @@ export class DetectionPanel {
     }
   }
 
-  #detector(backend: BackendName): Promise<DetectorLoad> {
-    let load = this.#detectors.get(backend);
-    if (!load) {
-      load = loadBrowserFaceDetector(backend);
-      this.#detectors.set(backend, load);
-      load.then(
-        ({ weightsMs, compileMs }) => {
-          const stages: Stage[] = [];
-          if (weightsMs > 1) stages.push({ label: 'fetch + decode weights', ms: weightsMs, once: true });
-          stages.push({ label: backend === 'webgl' ? 'compile + warm-up (shaders)' : 'compile (upload weights)', ms: compileMs, once: true });
-          this.#freshLoads.set(backend, stages);
-        },
-        () => this.#detectors.delete(backend),
-      );
-    }
-    return load;
-  }
-
-  #decodedPhoto(photo: PhotoChoice): Promise<{ rgb: RgbImage; ms: number; shown: boolean }> {
-    if (this.#decoded?.key !== photo.key || this.#decoded === undefined) {
-      const image = (async () => {
-        const bytes = await photo.bytes();
-        const t0 = performance.now();
-        // createImageBitmap (EXIF orientation applied), then canvas → RGB: @mobilenet-kit/image's browser path.
-        const rgb = await decodeImage(bytes);
-        return { rgb, ms: performance.now() - t0, shown: false };
-      })();
-      this.#decoded = { key: photo.key, image };
-      image.catch(() => {
-        if (this.#decoded?.image === image) this.#decoded = undefined;
-      });
-    }
-    return this.#decoded.image;
-  }
-
   async #detectPhotoOnce(): Promise<void> {
     const photo = this.#photo;
     if (!photo) return;
     const backend = this.#backend.current;
     const key = `${photo.key}|${backend}`;
     this.#setStatus('loading', key);
-    this.#showBusy(this.#detectors.has(backend) ? `Detecting on ${backend}…` : `Loading the detector on ${backend}…`);
+    this.#showBusy(this.#loaded.has(backend) ? (backend === 'cpu' ? 'Detecting on cpu (plain JavaScript: several seconds)…' : `Detecting on ${backend}…`) : `Loading the detector on ${backend}, then detecting…`);
     try {
       await afterNextPaint();
-      // Loading the detector and decoding the photo overlap (network, then CPU).
-      const [{ detector }, decoded] = await Promise.all([this.#detector(backend), this.#decodedPhoto(photo)]);
-      const { rgb } = decoded;
-      this.#setStatus('running', key);
-      this.#showBusy(backend === 'cpu' ? 'Detecting on cpu (plain JavaScript: several seconds)…' : `Detecting on ${backend}…`);
-      await afterNextPaint();
+      const { input, transfer } = await photo.image();
       const minScore = Number(byId<HTMLInputElement>('min-score').value);
-      const run = await detector.run([rgb], { minScore });
-      const faces = run.detections[0]!;
-      const stages = [...(this.#freshLoads.get(backend) ?? []), ...(decoded.shown ? [] : [{ label: 'decode image (browser)', ms: decoded.ms, once: true }]), ...detectStages(run.timings)];
-      this.#freshLoads.delete(backend);
-      decoded.shown = true;
+      const requestedAt = performance.now();
+      const running = this.#inference.call('detect', { backend, imageKey: photo.key, image: input, minScore }, transfer);
+      this.#setStatus('running', key);
+      const reply = await running;
+      const answeredAt = performance.now();
+      // Shows in the browser's performance tools (and in the end-to-end test's trace) as one span per detection.
+      performance.measure(`detect ${key}`, { start: requestedAt, end: answeredAt });
+      this.#loaded.add(backend);
       // Stale: the user picked something else meanwhile; the loop in detect() runs again.
       if (this.#photo !== photo || this.#backend.current !== backend) return;
-      this.#render(rgb, faces, run.backend, stages);
-      this.#record({ key, image: photo.key, backend: run.backend, imageSize: { width: rgb.width, height: rgb.height }, faces: faces.map(plainFace), timings: Object.fromEntries(stages.map((s) => [s.label, s.ms])) });
+      this.#render(reply.imageSize, reply.faces, reply.backend, reply.stages);
+      this.#record({ key, image: photo.key, backend: reply.backend, imageSize: reply.imageSize, faces: reply.faces, timings: Object.fromEntries(reply.stages.map((s) => [s.label, s.ms])), requestedAt, answeredAt });
     } catch (error) {
       if (this.#photo !== photo || this.#backend.current !== backend) return;
       this.#setStatus('error', key);
@@ -279,25 +233,22 @@ export class DetectionPanel {
     for (const button of document.querySelectorAll<HTMLElement>('.sample')) button.classList.remove('selected');
     byId('webcam-button').textContent = 'Stop the webcam';
     byId('caption').textContent = 'Webcam: detecting continuously';
-    const webcam = { stream, canvas: document.createElement('canvas') };
+    const webcam = { stream };
     this.#webcam = webcam;
     void this.#webcamLoop(webcam, video);
   }
 
-  async #webcamLoop(webcam: { stream: MediaStream; canvas: HTMLCanvasElement }, video: HTMLVideoElement): Promise<void> {
+  /** One frame at a time: the frame goes to the worker as an ImageBitmap (transferred), the next is taken once its faces are drawn. */
+  async #webcamLoop(webcam: { stream: MediaStream }, video: HTMLVideoElement): Promise<void> {
     while (this.#webcam === webcam) {
       const backend = this.#backend.current;
       try {
-        const { detector } = await this.#detector(backend);
-        const { videoWidth: width, videoHeight: height } = video;
-        if (width > 0 && height > 0) {
-          webcam.canvas.width = width;
-          webcam.canvas.height = height;
-          webcam.canvas.getContext('2d')!.drawImage(video, 0, 0);
-          const run = await detector.run([webcam.canvas]);
+        if (video.videoWidth > 0 && video.videoHeight > 0) {
+          const bitmap = await createImageBitmap(video);
+          const reply = await this.#inference.call('detect', { backend, imageKey: 'webcam', image: { kind: 'bitmap', bitmap }, minScore: Number(byId<HTMLInputElement>('min-score').value) }, [bitmap]);
+          this.#loaded.add(backend);
           if (this.#webcam !== webcam) break;
-          this.#render({ width, height }, run.detections[0]!, run.backend, [...(this.#freshLoads.get(backend) ?? []), ...detectStages(run.timings)]);
-          this.#freshLoads.delete(backend);
+          this.#render(reply.imageSize, reply.faces, reply.backend, reply.stages);
         }
       } catch (error) {
         this.#stopWebcam();
@@ -321,7 +272,7 @@ export class DetectionPanel {
     replaceChildren(byId('overlay'));
   }
 
-  #render(size: { width: number; height: number }, faces: readonly Detection[], backend: BackendInfo, stages: readonly Stage[]): void {
+  #render(size: { width: number; height: number }, faces: readonly PlainFace[], backend: BackendInfo, stages: readonly Stage[]): void {
     byId('detect-error').hidden = true;
     drawBoxes(byId('overlay') as unknown as SVGSVGElement, size, faces);
     replaceChildren(byId('ran-on'), ...describeBackend(backend));
@@ -335,7 +286,7 @@ export class DetectionPanel {
           {},
           el('span', { class: 'face-index' }, i + 1),
           el('span', { class: 'score' }, face.score.toFixed(3)),
-          el('span', { class: 'box' }, `${Math.round(face.box.width)}×${Math.round(face.box.height)} at (${Math.round(face.box.x)}, ${Math.round(face.box.y)})`),
+          el('span', { class: 'box' }, `${Math.round(face.width)}×${Math.round(face.height)} at (${Math.round(face.x)}, ${Math.round(face.y)})`),
         ),
       ),
     );
@@ -380,18 +331,6 @@ export class DetectionPanel {
   }
 }
 
-function detectStages(timings: DetectTimings): Stage[] {
-  return [
-    { label: 'preprocess (pad, resize 512², normalize)', ms: timings.preprocess },
-    { label: 'network (SSD MobileNetV1)', ms: timings.network },
-    { label: 'postprocess (decode boxes, NMS)', ms: timings.postprocess },
-  ];
-}
-
-function plainFace(face: Detection): DetectionRecord['faces'][number] {
-  return { x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height, score: face.score };
-}
-
 /** One bar per stage, scaled to the longest; the per-detection total under them. */
 function renderStages(container: HTMLElement, stages: readonly Stage[]): void {
   const longest = Math.max(...stages.map((s) => s.ms), 1e-6);
@@ -413,14 +352,14 @@ function renderStages(container: HTMLElement, stages: readonly Stage[]): void {
 }
 
 /** Boxes and score tags in image pixels: the SVG's viewBox is the image, so it scales with it. */
-function drawBoxes(overlay: SVGSVGElement, size: { width: number; height: number }, faces: readonly Detection[]): void {
+function drawBoxes(overlay: SVGSVGElement, size: { width: number; height: number }, faces: readonly PlainFace[]): void {
   overlay.setAttribute('viewBox', `0 0 ${size.width} ${size.height}`);
   const stroke = Math.max(2, size.width / 320);
   const font = Math.max(12, size.width / 55);
   replaceChildren(
     overlay,
     ...faces.map((face) => {
-      const { x, y, width, height } = face.box;
+      const { x, y, width, height } = face;
       const tag = face.score.toFixed(2);
       const tagWidth = font * 0.62 * tag.length + font * 0.6;
       const tagY = y - font * 1.35 >= 0 ? y - font * 1.35 : y;

@@ -48,9 +48,8 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
 
 /**
  * Resolves after the browser has painted: call it after showing a spinner
- * and before work that blocks the main thread (tfjs cpu runs synchronously
- * for seconds), so that the spinner shows and the input that started the
- * work is acknowledged first.
+ * and before sending work to the inference worker, so that the spinner (and,
+ * on the first detection, the whole page) is drawn before the work starts.
  */
 export function afterNextPaint(): Promise<void> {
   return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));

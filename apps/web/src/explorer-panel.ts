@@ -1,17 +1,15 @@
-import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
-import { compile } from '@mobilenet-kit/core';
+import { mobilenetV1 } from '@mobilenet-kit/backbone';
 import type { BackendChoice } from './app-state';
 import { describeBackend, showError } from './backend-display';
-import { afterNextPaint, byId, el, replaceChildren } from './dom';
+import { byId, el, replaceChildren } from './dom';
+import type { InferenceClient } from './inference-client';
 import { errorMessage, formatCount, formatInteger, formatMs, formatShape, median } from './format';
 import { type BackboneListing, listBackbone } from './layer-rows';
 import { ALPHAS, RESOLUTIONS, modelName, paperFigure } from './paper-figures';
 import { type LatencyRecord, testHook } from './test-hook';
 
 /** Timed runs after the first one; tfjs cpu takes about a second per 1.0-224 run, so it gets fewer. */
-const TIMED_RUNS: Record<string, number> = { cpu: 3, wasm: 10, webgl: 10 };
-/** Seed of the random weights the latency is measured with (any would do). */
-const LATENCY_SEED = 1;
+const TIMED_RUNS: Record<string, number> = { cpu: 3, wasm: 10, webgl: 10, webgpu: 10 };
 
 interface Model {
   readonly alpha: number;
@@ -25,14 +23,19 @@ interface Model {
  */
 export class ExplorerPanel {
   readonly #backend: BackendChoice;
+  readonly #inference: InferenceClient;
   /** Cost listings of the 16 models, computed once (graph building is cheap but not free). */
   readonly #listings = new Map<string, BackboneListing>();
   #model: Model = { alpha: 1, resolution: 224 };
   readonly #history: LatencyRecord[] = [];
   #measuring = false;
+  /** Whether the tables were drawn: not before the tab is first shown, so the page's first task stays short. */
+  #drawn = false;
 
-  constructor(backend: BackendChoice) {
+  /** The layer table and costs are computed here; the timing runs go to the inference worker (`inference`). */
+  constructor(backend: BackendChoice, inference: InferenceClient) {
     this.#backend = backend;
+    this.#inference = inference;
     const alpha = byId<HTMLInputElement>('alpha');
     const resolution = byId<HTMLInputElement>('resolution');
     const update = () => this.select({ alpha: ALPHAS[Number(alpha.value)]!, resolution: RESOLUTIONS[Number(resolution.value)]! });
@@ -40,11 +43,16 @@ export class ExplorerPanel {
     resolution.addEventListener('input', update);
     byId('measure-button').addEventListener('click', () => void this.measure());
     backend.onChange(() => this.#renderMeasureButton());
-    this.select(this.#model);
+  }
+
+  /** Draws the explorer the first time its tab is shown (16 models' cost listings: tens of ms of main-thread work). */
+  setShown(shown: boolean): void {
+    if (shown && !this.#drawn) this.select(this.#model);
   }
 
   /** Shows a model (also moves the sliders, when a grid cell was clicked). */
   select(model: Model): void {
+    this.#drawn = true;
     this.#model = model;
     byId<HTMLInputElement>('alpha').value = String(ALPHAS.indexOf(model.alpha as (typeof ALPHAS)[number]));
     byId<HTMLInputElement>('resolution').value = String(RESOLUTIONS.indexOf(model.resolution as (typeof RESOLUTIONS)[number]));
@@ -163,7 +171,7 @@ export class ExplorerPanel {
     button.disabled = this.#measuring;
   }
 
-  /** Builds the model with random weights, compiles it on the chosen backend, times a first run and then several more. */
+  /** The worker builds the model with random weights, compiles it on the chosen backend, times a first run and then several more. */
   async measure(): Promise<void> {
     if (this.#measuring) return;
     this.#measuring = true;
@@ -176,29 +184,14 @@ export class ExplorerPanel {
     result.dataset.key = `${name}|${backend}`;
     const runs = TIMED_RUNS[backend] ?? 5;
     replaceChildren(result, el('p', { class: 'muted' }, `Compiling ${name} on ${backend}, then 1 + ${runs} runs…`));
-    let model: Awaited<ReturnType<typeof compile>> | undefined;
     try {
-      await afterNextPaint();
-      const graph = mobilenetV1({ alpha, resolution });
-      model = await compile(graph, initializeWeights(graph, { seed: LATENCY_SEED }), { backend });
-      const data = new Float32Array(resolution * resolution * 3);
-      // Any input in [-1, 1] will do; a fixed pattern keeps runs comparable.
-      for (let i = 0; i < data.length; i++) data[i] = Math.sin(i) * 0.9;
-      const input = { input: { shape: [1, resolution, resolution, 3], data } };
-      const time = async () => {
-        const t0 = performance.now();
-        await model!.run(input);
-        return performance.now() - t0;
-      };
-      const firstMs = await time();
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) times.push(await time());
-      const record: LatencyRecord = { model: name, backend: model.backend, firstMs, medianMs: median(times), runs };
+      const { backend: ran, firstMs, times } = await this.#inference.call('measure', { alpha, resolution, backend, runs });
+      const record: LatencyRecord = { model: name, backend: ran, firstMs, medianMs: median(times), runs };
       this.#history.unshift(record);
       testHook().lastLatency = record;
       replaceChildren(
         result,
-        el('div', { class: 'ran-on' }, ...describeBackend(model.backend)),
+        el('div', { class: 'ran-on' }, ...describeBackend(ran)),
         el(
           'div',
           { class: 'latency-figures' },
@@ -215,7 +208,6 @@ export class ExplorerPanel {
       replaceChildren(result, box);
       showError(box, `Could not measure on ${backend}`, errorMessage(error), backend);
     } finally {
-      model?.dispose();
       this.#measuring = false;
       this.#renderMeasureButton();
     }

@@ -9,6 +9,9 @@ export interface DetectionRecord {
   readonly imageSize: { readonly width: number; readonly height: number };
   readonly faces: readonly { readonly x: number; readonly y: number; readonly width: number; readonly height: number; readonly score: number }[];
   readonly timings: Readonly<Record<string, number>>;
+  /** The page's performance.now() when the request went to the inference worker and when its answer came. */
+  readonly requestedAt: number;
+  readonly answeredAt: number;
 }
 
 export interface LatencyRecord {

@@ -4,4 +4,4 @@ export { CROSS_ORIGIN_ISOLATION_HEADERS, serveStatic, type StaticServer, type St
 export { bundleForBrowser, type BundleOptions } from './bundle';
 export { watchConsoleErrors } from './console-errors';
 export { openBundledPage, runInChromium, type BundledPage, type BundledPageOptions } from './bundled-page';
-export type { Browser, Page } from 'playwright-core';
+export type { Browser, Page, Worker } from 'playwright-core';
