@@ -10,6 +10,7 @@ import { MODEL_JSON_FILE } from '../model-format/model-json';
 import type { Graph, Weights } from '../types';
 import { loadModel } from './load-model';
 import { type ModelFs, nodeModelFs } from './model-fs';
+import { mkdirLevels } from './output-dir';
 
 /**
  * The optimizer's slots by parameter name: RMSProp's mean square and momentum
@@ -127,7 +128,7 @@ export async function saveCheckpoint(
   } satisfies CheckpointJson;
   const json = new TextEncoder().encode(`${JSON.stringify({ ...body, checksum: bodyChecksum(body) }, null, 1)}\n`);
 
-  await fs.mkdir(parent, { recursive: true });
+  await mkdirLevels(parent, { stat: (p) => fs.stat(p), mkdir: (p) => fs.mkdir(p) });
   const temp = path.join(parent, `.${base}.tmp-${suffix()}`);
   try {
     await fs.mkdir(temp);

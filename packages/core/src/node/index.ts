@@ -8,4 +8,4 @@ export { nodeModelFs, type ModelFs } from './model-fs';
 export { writeFileAtomic } from './atomic-write';
 export { fileKind, checkRegularFile, readRegularFile, inputFileError, InputFileError, type InputFileProblem, type RegularFileOptions } from './file-kind';
 export { CHECKPOINT_FORMAT, CHECKPOINT_FORMAT_VERSION, CHECKPOINT_JSON_FILE, CheckpointError, checkpointExists, loadCheckpoint, OPTIMIZER_FILE, recoverCheckpointDir, saveCheckpoint, type Checkpoint, type CheckpointState, type RmsPropState } from './checkpoint';
-export { ensureOutputDir, OutputPathError } from './output-dir';
+export { checkOutputDir, ensureOutputDir, mkdirLevels, OutputPathError } from './output-dir';

@@ -104,5 +104,18 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
     checkShardSizes(group, data.map((d) => d.byteLength), true, shardFile);
     shards[group.index] = data;
   }
-  return { graph: plan.graph, weights: decodeShards(plan.groups, shards, plan.params.map((p) => p.name), { allowNonFinite: options.allowNonFinite }), metadata: plan.metadata };
+  let weights: ReturnType<typeof decodeShards>;
+  try {
+    weights = decodeShards(plan.groups, shards, plan.params.map((p) => p.name), { allowNonFinite: options.allowNonFinite });
+  } catch (e) {
+    // decodeShards names a shard as the manifest does (relative); here it is named by its full path.
+    if (e instanceof ModelFormatError && e.file !== undefined && !path.isAbsolute(e.file)) {
+      const full = path.resolve(root, e.file);
+      const error = new ModelFormatError(e.message.slice(e.message.indexOf(': ') + 2), { file: full, weight: e.weight, offset: e.offset });
+      (error as Error & { cause?: unknown }).cause = e;
+      throw error;
+    }
+    throw e;
+  }
+  return { graph: plan.graph, weights, metadata: plan.metadata };
 }

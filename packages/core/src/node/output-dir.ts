@@ -69,3 +69,76 @@ export async function ensureOutputDir(dir: string, flag = '--out'): Promise<stri
   }
   return target;
 }
+
+/**
+ * `mkdir -p` one level at a time with the given file operations: Node 20's
+ * `mkdir({ recursive: true })` loops forever where mkdir answers ENOENT under
+ * an existing parent (/proc). A failure is the file system's own error
+ * (ENOENT, ENOTDIR, EACCES, ...) for the caller to word.
+ */
+export async function mkdirLevels(dir: string, fs: { stat(p: string): Promise<unknown>; mkdir(p: string): Promise<unknown> } = { stat: fsp.stat, mkdir: (p) => fsp.mkdir(p) }): Promise<void> {
+  const missing: string[] = [];
+  for (let probe = path.resolve(dir); ; probe = path.dirname(probe)) {
+    try {
+      await fs.stat(probe);
+      break;
+    } catch (e) {
+      if (codeOf(e) !== 'ENOENT' || path.dirname(probe) === probe) throw e;
+      missing.unshift(probe);
+    }
+  }
+  for (const d of missing) {
+    try {
+      await fs.mkdir(d);
+    } catch (e) {
+      if (codeOf(e) !== 'EEXIST') throw e;
+    }
+  }
+}
+
+/**
+ * Checks, before any work and without leaving anything behind, that the
+ * output folder `dir` can be used: it is a folder, or its nearest existing
+ * ancestor is a writable folder in which a folder can be created (tried with
+ * a probe folder, removed at once: /proc and read-only file systems refuse
+ * it). Every failure is an OutputPathError naming `flag`, the same as
+ * ensureOutputDir's; the folder itself is made later, when there is
+ * something to write.
+ */
+export async function checkOutputDir(dir: string, flag = '--out'): Promise<string> {
+  const target = path.resolve(dir);
+  let probe = target;
+  for (;;) {
+    try {
+      const stat = await fsp.stat(probe);
+      if (!stat.isDirectory()) {
+        throw new OutputPathError(dir, flag, probe === target ? `exists and is ${fileKind(stat)}, not a folder` : `cannot be created: "${probe}" is ${fileKind(stat)}, not a folder`);
+      }
+      break;
+    } catch (e) {
+      if (e instanceof OutputPathError) throw e;
+      if ((codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') && path.dirname(probe) !== probe) {
+        probe = path.dirname(probe);
+        continue;
+      }
+      throw new OutputPathError(dir, flag, `cannot be used (${codeOf(e) ?? (e as Error).message})`);
+    }
+  }
+  try {
+    await fsp.access(probe, fsp.constants.W_OK);
+  } catch {
+    throw new OutputPathError(dir, flag, probe === target ? 'is not writable (permission denied)' : `cannot be created: "${probe}" is not writable (permission denied)`);
+  }
+  if (probe !== target) {
+    const test = path.join(probe, `.mobilenet-kit-probe-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    try {
+      await fsp.mkdir(test);
+    } catch (e) {
+      const c = codeOf(e);
+      const why = c === 'EROFS' ? 'the file system is read-only' : c === 'ENOENT' ? `the file system refuses new folders in "${probe}" (a virtual file system such as /proc?)` : `${c ?? ''} ${(e as Error).message}`.trim();
+      throw new OutputPathError(dir, flag, `cannot create a folder in "${probe}": ${why}`);
+    }
+    await fsp.rmdir(test).catch(() => undefined);
+  }
+  return target;
+}

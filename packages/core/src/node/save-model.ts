@@ -5,6 +5,7 @@ import { type EncodeModelOptions, encodeModel } from '../model-format/encode-mod
 import { MODEL_JSON_FILE } from '../model-format/model-json';
 import type { Graph, Weights } from '../types';
 import { isFsError, type ModelFs, modelFs } from './model-fs';
+import { mkdirLevels } from './output-dir';
 
 export interface SaveModelOptions extends EncodeModelOptions {
   /** Replacement file operations (tests use this to simulate crashes). */
@@ -60,7 +61,7 @@ export async function saveModel(dir: string, graph: Graph, weights: Weights, opt
   }
 
   try {
-    await fs.mkdir(parent, { recursive: true });
+    await mkdirLevels(parent, { stat: (p) => fs.stat(p), mkdir: (p) => fs.mkdir(p) });
   } catch (e) {
     throw wrap(e, parent, 'cannot create the parent folder');
   }
