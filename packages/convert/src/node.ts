@@ -4,8 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ModelFormatError, type ReadShard } from '@mobilenet-kit/core';
-import { type SavedModel, saveModel } from '@mobilenet-kit/core/node';
+import { JsonInputError, ModelFormatError, parseJsonBounded, type ReadShard } from '@mobilenet-kit/core';
+import { fileKind, InputFileError, readRegularFile, type SavedModel, saveModel } from '@mobilenet-kit/core/node';
 import type { ImportedModel } from './imported-model';
 import { hasHdf5Signature } from './keras/h5-file';
 import { importTfjsGraph } from './tfjs-graph/import';
@@ -32,17 +32,20 @@ async function exists(file: string): Promise<boolean> {
   return (await stat(file).catch(() => undefined))?.isFile() ?? false;
 }
 
+/** A JSON file (model.json, metadata.json): a regular file, size- and depth-bounded (core's parseJsonBounded). */
 async function readJson(file: string): Promise<unknown> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readRegularFile(file, { what: 'JSON file' });
   } catch (e) {
-    throw new ModelFormatError(`cannot read: ${(e as Error).message}`, { file });
+    throw new ModelFormatError(e instanceof InputFileError ? e.message.slice(file.length + 2) : `cannot read: ${(e as Error).message}`, { file });
   }
   try {
-    return JSON.parse(text);
+    return parseJsonBounded(bytes, { file });
   } catch (e) {
-    throw new ModelFormatError(`not valid JSON: ${(e as Error).message}`, { file });
+    // JsonInputError's message starts with the file, which ModelFormatError names itself.
+    if (e instanceof JsonInputError) throw new ModelFormatError(e.message.replace(`${file}: `, ''), { file });
+    throw e;
   }
 }
 
@@ -71,6 +74,8 @@ export async function importModelFile(file: string, options: ImportFileOptions =
   let target = path.resolve(file);
   const st = await stat(target).catch(() => undefined);
   if (!st) throw new ModelFormatError('does not exist', { file });
+  // A FIFO, socket or device is refused before it is opened (reading a FIFO blocks forever).
+  if (!st.isDirectory() && !st.isFile()) throw new ModelFormatError(`is not a regular file (${fileKind(st)})`, { file });
   if (st.isDirectory()) {
     if (!(await exists(path.join(target, 'model.json')))) throw new ModelFormatError('is a folder without model.json', { file });
     target = path.join(target, 'model.json');
@@ -83,7 +88,7 @@ export async function importModelFile(file: string, options: ImportFileOptions =
   }
   if (ext === '.onnx') {
     const { importOnnx } = await import('./onnx/import');
-    return importOnnx(new Uint8Array(await readFile(target)), { ...options, file });
+    return importOnnx(new Uint8Array(await readRegularFile(target, { what: 'ONNX file', refuseEmpty: false })), { ...options, file });
   }
   if (ext === '.json') {
     const doc = await readJson(target);
