@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '@mobilenet-kit/core/node';
+import { parseJsonBounded } from '@mobilenet-kit/core';
+import { InputFileError, readRegularFile, writeFileAtomic } from '@mobilenet-kit/core/node';
 import type { Detector } from '@mobilenet-kit/detection';
 import type { RgbImage } from '@mobilenet-kit/image';
 import { type FaceAugmentOptions, type FaceAugmentation, applyAugmentation, drawAugmentation } from '../distill/augment';
@@ -293,15 +294,31 @@ export async function saveDistillSet(dir: string, set: DistillSet): Promise<void
 
 /** Reads a folder written by saveDistillSet; undefined when there is none, an error when it is damaged. */
 export async function loadDistillSet(dir: string): Promise<DistillSet | undefined> {
-  let text: string;
+  const jsonFile = path.join(dir, SET_JSON);
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path.join(dir, SET_JSON), 'utf8');
-  } catch {
-    return undefined;
+    // A regular file only (a FIFO would block the read); none there: no cached set.
+    bytes = await readRegularFile(jsonFile, { what: 'distillation data', refuseEmpty: false });
+  } catch (e) {
+    if (e instanceof InputFileError && e.problem === 'not-found') return undefined;
+    throw e;
   }
-  const json = JSON.parse(text);
+  const damaged = (what: string) => new Error(`${jsonFile}: ${what}; not face distillation data as saveDistillSet writes it (damaged? delete the folder ${dir} to rebuild it)`);
+  // The parsed JSON, checked field by field below before use (as JSON.parse's value was, unchecked, before).
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed document, checked below
+  let json: Record<string, any>;
+  try {
+    json = parseJsonBounded(bytes, { file: jsonFile }) as typeof json;
+  } catch (e) {
+    throw damaged((e as Error).message.replace(`${jsonFile}: `, ''));
+  }
+  const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) > 0;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw damaged('not a JSON object');
+  if (typeof json.bin !== 'object' || json.bin === null || !Number.isSafeInteger(json.bin.bytes) || typeof json.bin.sha256 !== 'string') throw damaged('no "bin": { bytes, sha256 }');
+  if (!isCount(json.cropSize) || !isCount(json.dimensions)) throw damaged(`cropSize ${JSON.stringify(json.cropSize)} and dimensions ${JSON.stringify(json.dimensions)} are not positive integers`);
+  for (const key of ['faces', 'trainViews', 'heldOutViews', 'train', 'heldOut'] as const) if (!Array.isArray(json[key])) throw damaged(`"${key}" is not an array`);
   const file = path.join(dir, SET_BIN);
-  const bin = new Uint8Array(await readFile(file));
+  const bin = new Uint8Array(await readRegularFile(file, { what: 'distillation data', refuseEmpty: false }));
   if (bin.byteLength !== json.bin.bytes || sha256(bin) !== json.bin.sha256) throw new FaceOptionError('loadDistillSet', file, `${bin.byteLength} bytes`, `expected ${json.bin.bytes} bytes with the SHA-256 in ${SET_JSON} (damaged: delete the folder to rebuild it)`);
   const { cropSize, dimensions: d } = json as { cropSize: number; dimensions: number };
   const cropBytes = cropSize * cropSize * 3;
