@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { writeFileAtomic } from '@mobilenet-kit/core/node';
+import { parseJsonBounded } from '@mobilenet-kit/core';
+import { readRegularFile, writeFileAtomic } from '@mobilenet-kit/core/node';
 import type { GroundTruthObject } from '../evaluate/evaluate-detections';
 import type { DatasetImage, DetectionDataset } from '../data/dataset';
 import { DatasetError } from './dataset-error';
@@ -24,9 +24,10 @@ export interface ReadCocoOptions {
 export async function readCocoDataset(file: string, options: ReadCocoOptions = {}): Promise<DetectionDataset> {
   let json: CocoJson;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    // A regular file (a FIFO would block), size- and depth-bounded JSON.
+    json = parseJsonBounded(await readRegularFile(file, { what: 'COCO JSON' }), { file }) as CocoJson;
   } catch (e) {
-    throw new DatasetError(file, `cannot read COCO JSON: ${(e as Error).message}`);
+    throw new DatasetError(file, `cannot read COCO JSON: ${(e as Error).message.replace(`${file}: `, '')}`);
   }
   for (const key of ['images', 'annotations', 'categories'] as const) if (!Array.isArray(json?.[key])) throw new DatasetError(file, `"${key}" is missing or not an array (COCO instances JSON)`);
   const categories = [...json.categories!].sort((a, b) => a.id - b.id);
