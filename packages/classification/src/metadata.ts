@@ -1,4 +1,4 @@
-import { ClassificationOptionError } from './errors';
+import { ClassificationOptionError, formatValue } from './errors';
 
 /**
  * How an image becomes the network input: optionally made gray (mean of
@@ -47,7 +47,11 @@ export function checkPreprocessing(p: InputPreprocessing, resolution: number, wh
 /** Reads classifier metadata from a model file's metadata, checking every field; `where` names the model. */
 export function classifierMetadataFrom(metadata: Record<string, unknown> | undefined, resolution: number, where: string): ClassifierMetadata {
   if (metadata?.task !== 'classification') {
-    throw new ClassificationOptionError('metadata.task', metadata?.task, "'classification' (a model written by the classification package)", where);
+    const task = metadata?.task;
+    const found = task === undefined ? (metadata === undefined ? 'has no metadata' : 'has no metadata.task') : `is a ${typeof task === 'string' ? JSON.stringify(task) : 'malformed'} model (metadata.task ${formatValue(task)})`;
+    const error = new ClassificationOptionError('metadata.task', task, '', where);
+    error.message = `${where}: not a classifier: the model ${found}; a classifier's is 'classification' (written by train classifier, train fashion-mnist or import)`;
+    throw error;
   }
   const labels = metadata.labels;
   if (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string')) throw new ClassificationOptionError('metadata.labels', labels, 'a non-empty list of strings', where);
