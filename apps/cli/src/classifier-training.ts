@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ConfusionMatrix, confusionMatrixSvg, trainingCurvesSvg } from '@mobilenet-kit/classification';
 import { checkpointExists, type TrainClassifierOptions, type TrainConfig, type TrainResult } from '@mobilenet-kit/classification/training';
-import { saveModel } from '@mobilenet-kit/core/node';
+import { checkOutputDir, saveModel } from '@mobilenet-kit/core/node';
 import { rasterizeSvg, writeImage } from '@mobilenet-kit/image';
 import { formatDuration, ProgressBar } from './classification-support';
 import { formatPercent } from './format/numbers';
@@ -48,6 +48,9 @@ export function recipeFromFlags(flags: {
 export async function prepareCheckpointDir(out: string, flags: { resume?: boolean; force?: boolean }, command: string, io: CliIo): Promise<string> {
   const checkpointDir = path.join(out, 'checkpoint');
   if (flags.resume && flags.force) throw new UsageError(`mobilenet-kit ${command}: --resume and --force contradict each other (continue, or start over)`, command);
+  // Before any work, leaving nothing behind: an --out that cannot be a folder (under /proc, inside a regular file,
+  // read-only) is an error naming --out here, not a hang (Node 20's recursive mkdir under /proc) or a bare ENOTDIR after training.
+  await checkOutputDir(out, '--out');
   const hasCheckpoint = await checkpointExists(checkpointDir);
   if (flags.resume && !hasCheckpoint) io.stdout.write(`no checkpoint in ${checkpointDir}: --resume starts a new run\n`);
   if (hasCheckpoint && !flags.resume) {

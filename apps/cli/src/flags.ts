@@ -19,6 +19,10 @@ export interface NumberRule {
   readonly min?: number;
   /** When true, `min` itself is not allowed (`> min` rather than `≥ min`). */
   readonly exclusiveMin?: boolean;
+  /** Largest allowed value. */
+  readonly max?: number;
+  /** When true, `max` itself is not allowed (`< max` rather than `≤ max`). */
+  readonly exclusiveMax?: boolean;
 }
 
 /**
@@ -39,6 +43,7 @@ export function numberFlag(rule: NumberRule): FlagSpec<number> {
       if (!Number.isFinite(value)) return undefined;
       if (rule.integer && !Number.isInteger(value)) return undefined;
       if (rule.min !== undefined && (rule.exclusiveMin ? value <= rule.min : value < rule.min)) return undefined;
+      if (rule.max !== undefined && (rule.exclusiveMax ? value >= rule.max : value > rule.max)) return undefined;
       return value;
     },
   };

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { loadFaceDetector } from '@mobilenet-kit/detection';
 import { type AttributePredictor, DEFAULT_FACE_MARGIN, type FaceWithAttributes, detectAttributes, loadAttributeModel, loadFaceApiAttributeTeachers, shippedFaceModelDir } from '@mobilenet-kit/face';
@@ -64,12 +63,9 @@ export const attributesCommand = defineCommand({
   async run({ flags, positionals }, io) {
     const outDir = flags.out !== undefined ? path.resolve(flags.out) : undefined;
     if (outDir) {
-      try {
-        await mkdir(outDir, { recursive: true });
-      } catch (error) {
-        io.stderr.write(`mobilenet-kit attributes: --out ${flags.out}: cannot create the folder ${outDir} (${(error as Error).message})\n`);
-        return EXIT_FAILURE;
-      }
+      // One level at a time (Node 20's recursive mkdir hangs under /proc); the error names --out.
+      const { ensureOutputDir } = await import('@mobilenet-kit/core/node');
+      await ensureOutputDir(outDir, '--out');
     }
     const { name: backend } = await startCommandBackend(flags.backend, io, { modelsInTurn: true, json: flags.json });
     const faceApiDir = path.resolve(flags['face-api-dir'] ?? (await defaultFaceApiDir()));

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { checkOutputDir, fileKind, OutputPathError, readRegularFile } from '@mobilenet-kit/core/node';
 import { defineCommand } from '../command';
 import { booleanFlag, numberFlag, pathFlag } from '../flags';
 import { EXIT_OK } from '../io';
@@ -44,7 +46,11 @@ export const importCommand = defineCommand({
   async run({ flags, positionals }, io) {
     const file = positionals[0]!;
     if (!flags.out) throw new UsageError('mobilenet-kit import: --out DIR is required (the model folder to write)', 'import');
-    const labels = flags.labels ? (await readFile(flags.labels, 'utf8')).split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0) : undefined;
+    // Before the file is read: an --out whose folder cannot be made (under /proc, inside a regular file) is an error naming --out.
+    const outStat = await stat(flags.out).catch(() => undefined);
+    if (outStat && !outStat.isDirectory()) throw new OutputPathError(flags.out, '--out', `exists and is ${fileKind(outStat)}, not a folder`);
+    await checkOutputDir(path.dirname(path.resolve(flags.out)), '--out');
+    const labels = flags.labels ? (await readRegularFile(flags.labels, { what: '--labels file', refuseEmpty: false })).toString('utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0) : undefined;
     const { importModelFile, saveImported } = await import('@mobilenet-kit/convert/node');
     const imported = await importModelFile(file, {
       ...(flags.alpha !== undefined ? { alpha: flags.alpha } : {}),

@@ -1,6 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@mobilenet-kit/core/node';
+import { checkOutputDir, ensureOutputDir, readRegularFile, writeFileAtomic } from '@mobilenet-kit/core/node';
 import { DEFAULT_FACE_DISTANCE_THRESHOLD, DEFAULT_FACE_MARGIN, FaceMatcher, encodeGallery, readGallery } from '@mobilenet-kit/face';
 import { defineCommand } from '../command';
 import { INFERENCE_BACKEND_FLAG, startCommandBackend } from '../detect-backends';
@@ -46,7 +46,8 @@ async function loadGallery(models: FaceModels, gallery: string, threshold: numbe
     throw new Error(`--gallery ${gallery}: cannot read it (${(error as Error).message})`);
   }
   if (info.isDirectory()) return galleryFromFolder(models, gallery, threshold ?? models.embedder.threshold ?? DEFAULT_FACE_DISTANCE_THRESHOLD, options);
-  const loaded = readGallery(await readFile(gallery), gallery);
+  // A FIFO, socket or device is refused before it is opened (a read of a FIFO blocks forever).
+  const loaded = readGallery(await readRegularFile(gallery, { what: 'gallery' }), gallery);
   if (loaded.dimensions !== models.embedder.dimensions) {
     throw new Error(`${gallery}: the gallery holds ${loaded.dimensions}-d descriptors, but the model gives ${models.embedder.dimensions}-d ones (made with another model?)`);
   }
@@ -57,8 +58,21 @@ async function loadGallery(models: FaceModels, gallery: string, threshold: numbe
 /** Galleries past this many values are written only as binary files: their JSON would pass V8's longest string. */
 const MAX_JSON_GALLERY_VALUES = 16 * 1024 * 1024;
 
+/**
+ * Before any work: --save-gallery names a file that can be written (not a folder, in a folder that exists or
+ * can be made), else an error naming the flag instead of a bare ENOENT / ENOTDIR / EISDIR after the gallery is built.
+ */
+async function checkSaveGallery(file: string): Promise<void> {
+  const target = path.resolve(file);
+  const info = await stat(target).catch(() => undefined);
+  if (info?.isDirectory()) throw new Error(`--save-gallery ${file}: is a folder; give the gallery file's name (people.json or people.gallery)`);
+  if (info && !info.isFile()) throw new Error(`--save-gallery ${file}: exists and is not a regular file`);
+  await checkOutputDir(path.dirname(target), '--save-gallery');
+}
+
 /** `--save-gallery FILE`: FaceMatcher JSON when FILE ends in .json, else the binary gallery file (any size); written atomically. */
 async function saveGallery(file: string, matcher: FaceMatcher): Promise<void> {
+  await ensureOutputDir(path.dirname(path.resolve(file)), '--save-gallery');
   if (!file.toLowerCase().endsWith('.json')) return writeFileAtomic(file, encodeGallery(matcher));
   if (matcher.size * matcher.dimensions > MAX_JSON_GALLERY_VALUES) {
     throw new Error(`--save-gallery ${file}: ${matcher.size} references are too many for JSON; name a file that does not end in .json (a binary gallery file)`);
@@ -95,6 +109,7 @@ export const matchCommand = defineCommand({
   async run({ flags, positionals }, io) {
     if (flags.gallery === undefined) throw new UsageError('--gallery is required: a folder of per-person subfolders, or a FaceMatcher JSON file', 'match');
     const options = { minScore: flags['min-score'] ?? 0.5, margin: flags.margin ?? DEFAULT_FACE_MARGIN, allowSvg: flags['allow-svg'] === true };
+    if (flags['save-gallery'] !== undefined) await checkSaveGallery(flags['save-gallery']);
     let models: FaceModels;
     const started = await startCommandBackend(flags.backend, io, { modelsInTurn: true, json: flags.json });
     try {

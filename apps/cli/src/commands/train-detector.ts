@@ -74,7 +74,7 @@ export const trainDetectorCommand = defineCommand({
     'learning-rate': numberFlag({ valueName: 'LR', description: 'learning rate after the warm-up', allowed: 'a number > 0', default: '0.001 (random init), 0.0001 (--init)', min: 0, exclusiveMin: true }),
     taps: tapsFlag,
     'max-expand': numberFlag({ valueName: 'X', description: 'largest zoom-out of the augmentation (SSD\'s expand: the image on a canvas up to X times its size, half of the time); 1: none', allowed: 'a number ≥ 1', default: '3', min: 1 }),
-    'val-split': numberFlag({ valueName: 'F', description: 'fraction held out for validation', allowed: 'a number ≥ 0 and < 1', default: '0.1', min: 0 }),
+    'val-split': numberFlag({ valueName: 'F', description: 'fraction held out for validation', allowed: 'a number ≥ 0 and < 1', default: '0.1', min: 0, max: 1, exclusiveMax: true }),
     seed: numberFlag({ valueName: 'S', description: 'seed of initialization, split, shuffling and augmentation', allowed: 'an integer ≥ 0', default: '1', integer: true, min: 0 }),
     'no-augment': booleanFlag('train without SSD augmentation'),
     'batch-norm': choiceFlag({
@@ -91,6 +91,8 @@ export const trainDetectorCommand = defineCommand({
   async run({ flags, positionals }, io) {
     const source = positionals[0]!;
     const out = path.resolve(flags.out ?? './detector-run');
+    // Before any work (and leaving nothing behind): an --out under /proc, inside a file or read-only is an error naming --out.
+    await (await import('@mobilenet-kit/core/node')).checkOutputDir(out, '--out');
     const checkpointDir = path.join(out, 'checkpoint');
     const backend = flags.backend ?? 'wasm';
     await startBackend(backend);
@@ -145,19 +147,25 @@ export const trainDetectorCommand = defineCommand({
     let weights: import('@mobilenet-kit/core').Weights;
     let anchorOptions: import('@mobilenet-kit/detection').SsdAnchorOptions = {};
     let initNote: string;
+    // How images become the network input, in training and in the saved folder: face-api's SSD saw squares padded bottom/right.
+    let resize: import('@mobilenet-kit/image').ResizeMode = 'stretch';
     if (s.init === 'face-ssd') {
       const file = await det.readFaceApiManifest('train detector', await det.findFaceApiModelDir(), det.FACE_API_SSD_MANIFEST);
       const imported = await det.importFaceApiSsdWeights(file.manifest, file.readShard, file.manifestPath);
       graph = det.faceApiSsdGraph({ resolution: s.resolution, numClasses });
-      const t = det.transferWeights(graph, imported.weights, s.seed);
+      // A class named "face" keeps face-api's face and background scores: a face set starts from face-api's detector.
+      const t = det.transferFaceApiSsdWeights(graph, imported.weights, dataset.labels, s.seed);
       weights = t.weights;
       anchorOptions = det.FACE_API_SSD_ANCHORS;
-      initNote = `face-api SSD MobileNetV1 (${t.copied.length} of ${t.weights.size} tensors copied; class predictors new)`;
+      resize = 'padBottomRight';
+      const faceClass = dataset.labels.some((l) => l.toLowerCase() === 'face');
+      initNote = `face-api SSD MobileNetV1 (${t.copied.length} of ${t.weights.size} tensors copied; class predictors ${faceClass ? "of background and face from face-api's" : 'new'}; images padded bottom/right to a square as face-api)`;
     } else if (s.init !== 'random') {
       const folder = await node.readDetectorFolder(s.init);
       graph = folder.graph;
       weights = folder.weights;
       anchorOptions = folder.config.anchorGenerator.options;
+      resize = folder.config.preprocessing.resize;
       if (folder.config.labels.length !== numClasses) throw new UsageError(`--init ${s.init} has ${folder.config.labels.length} classes, the dataset ${numClasses}`, 'train detector');
       initNote = `detector folder ${s.init}`;
     } else {
@@ -174,7 +182,7 @@ export const trainDetectorCommand = defineCommand({
     for (const im of train.images) images.push({ image: await decodeImage(im.file), objects: im.objects });
     const inputShape = (graph.nodes.find((n) => n.op === 'input')?.attrs as { shape?: readonly (number | null)[] } | undefined)?.shape ?? [];
     const [inputHeight, inputWidth] = [Number(inputShape[1] ?? s.resolution), Number(inputShape[2] ?? s.resolution)];
-    const coverage = anchorCoverage(anchors, epochExamples(images, [inputHeight, inputWidth], 0, s.seed, false, 'minusOneToOne'));
+    const coverage = anchorCoverage(anchors, epochExamples(images, [inputHeight, inputWidth], 0, s.seed, false, 'minusOneToOne', resize));
     io.stderr.write(
       `train detector: ${anchors.length / 4} anchors on ${featureMaps.map(([h, w]) => `${h}×${w}`).join(', ')} grids; ${coverage.matched} of ${coverage.objects} training objects ` +
         `(${((100 * coverage.matched) / Math.max(1, coverage.objects)).toFixed(0)}%) have an anchor at IoU ≥ 0.5 (${coverage.anchorsPerObject.toFixed(1)} per object)` +
@@ -195,6 +203,7 @@ export const trainDetectorCommand = defineCommand({
       augment: s.augment ? (maxExpand > 1 ? { maxExpand } : { expandProbability: 0 }) : false,
       freezeBackbone: s.freezeBackbone === true,
       batchNorm: s.batchNorm ?? 'frozen',
+      resize,
       ...(resumed ? { resume: { epoch: resumed.epoch, step: resumed.step, weights: resumed.weights, optimizer: resumed.optimizer, history: resumed.history as never } } : {}),
       onStep: (p) => {
         if (!io.quiet) io.stderr.write(`\repoch ${p.epoch}/${epochs} step ${p.step + 1}/${p.stepsPerEpoch} loss ${p.loss.toFixed(3)} lr ${p.learningRate.toExponential(2)} (${tf.getBackend()}, kit training kernels)   `);
@@ -207,7 +216,7 @@ export const trainDetectorCommand = defineCommand({
     const config = {
       labels: dataset.labels,
       anchorGenerator: { type: 'ssd' as const, options: anchorOptions },
-      preprocessing: { resize: 'stretch' as const, normalize: 'minusOneToOne' as const },
+      preprocessing: { resize, normalize: 'minusOneToOne' as const },
       defaults: { minScore: 0.3, iouThreshold: 0.45, classAgnostic: true },
       training: { ...settings, epochs, history: state.history },
     };

@@ -89,6 +89,8 @@ export const trainFaceAttributesCommand = defineCommand({
   async run({ flags }, io) {
     const started = performance.now();
     const out = path.resolve(flags.out ?? './face-attributes-run');
+    // Before any work (and leaving nothing behind): an --out under /proc, inside a file or read-only is an error naming --out.
+    await (await import('@mobilenet-kit/core/node')).checkOutputDir(out, '--out');
     const checkpointFile = path.join(out, 'checkpoint.mkc');
     if (flags.resume && flags.force) throw new UsageError(`mobilenet-kit ${COMMAND}: --resume and --force contradict each other (continue, or start over)`, COMMAND);
     if (existsSync(checkpointFile) && !flags.resume) {

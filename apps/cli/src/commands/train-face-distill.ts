@@ -112,6 +112,8 @@ export const trainFaceDistillCommand = defineCommand({
   async run({ flags }, io) {
     const started = performance.now();
     const out = path.resolve(flags.out ?? './face-distill-run');
+    // Before any work (and leaving nothing behind): an --out under /proc, inside a file or read-only is an error naming --out.
+    await (await import('@mobilenet-kit/core/node')).checkOutputDir(out, '--out');
     const checkpointFile = path.join(out, 'checkpoint.mkc');
     if (flags.resume && flags.force) throw new UsageError('mobilenet-kit train face-distill: --resume and --force contradict each other (continue, or start over)', 'train face-distill');
     if (existsSync(checkpointFile) && !flags.resume) {

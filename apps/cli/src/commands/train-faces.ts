@@ -50,6 +50,8 @@ export const trainFacesCommand = defineCommand({
     const started = performance.now();
     const where = 'train faces';
     const out = path.resolve(flags.out ?? './faces-run');
+    // Before any work (and leaving nothing behind): an --out under /proc, inside a file or read-only is an error naming --out.
+    await (await import('@mobilenet-kit/core/node')).checkOutputDir(out, '--out');
     const checkpointFile = path.join(out, 'checkpoint.mkc');
     if (flags.resume && flags.force) throw new UsageError('mobilenet-kit train faces: --resume and --force contradict each other (continue, or start over)', where);
     if (existsSync(checkpointFile) && !flags.resume) {

@@ -27,8 +27,8 @@ export const trainGeoCommand = defineCommand({
     'learning-rate': numberFlag({ valueName: 'LR', description: 'learning rate after the warm-up', allowed: 'a number > 0', default: "the classification recipe's", min: 0, exclusiveMin: true }),
     'max-photos': numberFlag({ valueName: 'N', description: 'split a cell holding more training photos than this', allowed: 'an integer ≥ 1', default: 'scaled to the dataset', integer: true, min: 1 }),
     'min-photos': numberFlag({ valueName: 'N', description: 'drop a cell holding fewer training photos than this', allowed: 'an integer ≥ 1', default: 'scaled to the dataset', integer: true, min: 1 }),
-    'val-split': numberFlag({ valueName: 'F', description: 'fraction held out for the Im2GPS-scale scores', allowed: 'a number ≥ 0 and < 1', default: '0.1', min: 0 }),
-    smoothing: numberFlag({ valueName: 'E', description: 'label smoothing mass spread over the neighbouring cells', allowed: 'a number ≥ 0 and < 1', default: '0', min: 0 }),
+    'val-split': numberFlag({ valueName: 'F', description: 'fraction held out for the Im2GPS-scale scores', allowed: 'a number ≥ 0 and < 1', default: '0.1', min: 0, max: 1, exclusiveMax: true }),
+    smoothing: numberFlag({ valueName: 'E', description: 'label smoothing mass spread over the neighbouring cells', allowed: 'a number ≥ 0 and < 1', default: '0', min: 0, max: 1, exclusiveMax: true }),
     seed: numberFlag({ valueName: 'S', description: 'seed of the split and the training', allowed: 'an integer ≥ 0', default: '1', integer: true, min: 0 }),
     backend: BACKEND_FLAG,
     resume: booleanFlag('continue from <out>/checkpoint (--epochs may extend the run)'),
@@ -37,6 +37,8 @@ export const trainGeoCommand = defineCommand({
   async run({ flags, positionals }, io) {
     const folder = path.resolve(positionals[0]!);
     const out = path.resolve(flags.out ?? './geo-run');
+    // Before any work (and leaving nothing behind): an --out under /proc, inside a file or read-only is an error naming --out.
+    await (await import('@mobilenet-kit/core/node')).checkOutputDir(out, '--out');
     const backend = flags.backend ?? 'wasm';
     await startBackend(backend);
     const [tf, tfl, geoNode, { decodeImage, resizeBilinear }, { deriveSeed, mulberry32 }] = await Promise.all([

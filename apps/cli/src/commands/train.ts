@@ -63,8 +63,8 @@ export const trainCommand = defineCommand({
     fit: choiceFlag({ valueName: 'F', description: 'pad the 28x28 images to the resolution, or resize them to it', choices: ['pad', 'resize'] as const, default: 'pad' }),
     variant: choiceFlag({ valueName: 'V', description: "Table 1, or Table 5's shallow net (no 14x14x512 blocks: fewer layers, trains faster)", choices: MOBILENET_V1_VARIANTS, default: 'standard' }),
     'no-augment': booleanFlag('train without shifts and flips'),
-    'label-smoothing': numberFlag({ valueName: 'E', description: 'label smoothing (targets y*(1-E) + E/10, as Keras and tfjs do it)', allowed: 'a number ≥ 0 and < 1', default: '0', min: 0 }),
-    dropout: numberFlag({ valueName: 'P', description: "dropout rate before the classifier's dense layer", allowed: 'a number ≥ 0 and < 1', default: '0.001', min: 0 }),
+    'label-smoothing': numberFlag({ valueName: 'E', description: 'label smoothing (targets y*(1-E) + E/10, as Keras and tfjs do it)', allowed: 'a number ≥ 0 and < 1', default: '0', min: 0, max: 1, exclusiveMax: true }),
+    dropout: numberFlag({ valueName: 'P', description: "dropout rate before the classifier's dense layer", allowed: 'a number ≥ 0 and < 1', default: '0.001', min: 0, max: 1, exclusiveMax: true }),
     threads: numberFlag({
       valueName: 'T',
       description: 'data-parallel threads: each batch is cut into T shards (BN statistics per shard, as on T GPUs) computed at once (at most one per core)',
