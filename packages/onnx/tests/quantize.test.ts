@@ -18,6 +18,7 @@ import {
   percentileThreshold,
   quantizeOnnx,
   readFloatTensor,
+  relu6Outputs,
   type TensorProto,
   toOnnx,
   toOnnxModel,
@@ -82,7 +83,7 @@ function perChannelGrid(w: WeightTensor, channels: number): { data: Float32Array
   for (let i = 0; i < w.data.length; i++) absMax[i % channels] = Math.max(absMax[i % channels], Math.abs(w.data[i]!));
   const scales = absMax.map((m) => (m > 0 ? m / 127 : 1));
   const data = new Float32Array(w.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = Math.max(-127, Math.min(127, roundEven(w.data[i]! / scales[i % channels]))) * scales[i % channels];
+  for (let i = 0; i < data.length; i++) data[i] = Math.max(-127, Math.min(127, roundEven(w.data[i]! / scales[i % channels]!))) * scales[i % channels]!;
   return { data, scales };
 }
 
@@ -299,8 +300,13 @@ describe('quantizeOnnx on MobileNet 0.25-96 (10 classes)', () => {
 });
 
 describe('calibration methods', () => {
-  it('percentile and entropy clip the ranges that minmax takes whole; all three run on onnxruntime', async () => {
+  it('percentile and entropy clip the ranges that minmax takes whole, except where a Relu6 bounds the tensor; all three run on onnxruntime', async () => {
     const bytes = toOnnx(graph, weights);
+    const bounded = relu6Outputs(decodeOnnx(bytes));
+    // Every Conv output here is a Relu6's (27), and the global pool of the last one and the taps' copies are bounded too; the input is not.
+    expect(bounded.size).toBeGreaterThanOrEqual(28);
+    expect(bounded.has('global_pool')).toBe(true);
+    expect(bounded.has('input/nchw')).toBe(false);
     const ranges: Record<string, CalibrationRanges> = {};
     for (const method of CALIBRATION_METHODS) ranges[method] = (await quantizeOnnx(bytes, { open: (b) => openOrt(b), calibration: calibration.slice(0, 3), method })).ranges;
     for (const [name, r] of Object.entries(ranges.minmax!)) {
@@ -308,6 +314,7 @@ describe('calibration methods', () => {
         const c = ranges[method]![name]!;
         expect(c.max, `${method} ${name}`).toBeLessThanOrEqual(r.max);
         expect(c.min, `${method} ${name}`).toBeGreaterThanOrEqual(r.min);
+        if (bounded.has(name)) expect(c, `${method} ${name}`).toEqual(r);
       }
     }
   });

@@ -166,6 +166,15 @@ export interface CalibrateOptions {
   readonly method?: CalibrationMethod;
   /** For 'percentile': the share of |x| kept inside the range, in percent (default 99.999). */
   readonly percentile?: number;
+  /**
+   * Tensors that keep their observed [min, max] whatever the method: outputs
+   * of Relu6 (Clip(0, 6)) and their pooled or reshaped forms, bounded already,
+   * whose values pile up at 6 when it saturates; a histogram method would clip
+   * that spike (measured: entropy cut MobileNet's Relu6 ranges to a quarter and
+   * the models broke; on the pooled features before the embedding student's
+   * Gemm, to 0.25 of the max, cosine to fp32 fell to 0.55).
+   */
+  readonly keepRange?: ReadonlySet<string>;
 }
 
 /**
@@ -194,16 +203,19 @@ export async function calibrateTensors(model: ModelProto, tensors: readonly stri
   };
   try {
     await pass((s, d) => s.observeRange(d));
-    if (method !== 'minmax') {
-      for (const s of stats.values()) s.startHistogram(HISTOGRAM_BINS);
-      await pass((s, d) => s.observeHistogram(d));
+    const histogrammed = [...stats].filter(([name]) => !options.keepRange?.has(name));
+    if (method !== 'minmax' && histogrammed.length > 0) {
+      for (const [, s] of histogrammed) s.startHistogram(HISTOGRAM_BINS);
+      await pass((s, d) => {
+        if (s.histogram) s.observeHistogram(d);
+      });
     }
   } finally {
     await session.dispose?.();
   }
   const ranges: CalibrationRanges = {};
   for (const [name, s] of stats) {
-    if (method === 'minmax') {
+    if (method === 'minmax' || options.keepRange?.has(name)) {
       ranges[name] = { min: s.min, max: s.max };
       continue;
     }

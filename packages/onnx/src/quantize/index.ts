@@ -1,7 +1,7 @@
 import type { HostTensor } from '@mobilenet-kit/core';
 import { decodeOnnx, encodeModel, type ModelProto } from '../onnx-model';
 import { type CalibrationMethod, type CalibrationRanges, calibrateTensors, checkCalibrationMethod, DEFAULT_CALIBRATION_METHOD, type OpenCalibrationSession } from './calibrate';
-import { type ActivationType, type QuantizationReport, quantizeQdq, tensorsToCalibrate } from './qdq';
+import { type ActivationType, type QuantizationReport, quantizeQdq, relu6Outputs, tensorsToCalibrate } from './qdq';
 
 export {
   CALIBRATION_METHODS,
@@ -25,6 +25,7 @@ export {
   quantizableNodes,
   quantizeQdq,
   quantizeWeightPerChannel,
+  relu6Outputs,
   roundHalfEven,
   tensorsToCalibrate,
   type ActivationType,
@@ -79,6 +80,7 @@ export async function quantizeOnnx(source: Uint8Array | ModelProto, options: Qua
       open: options.open,
       batches: options.calibration,
       method,
+      keepRange: relu6Outputs(model, exclude),
       ...(options.percentile !== undefined ? { percentile: options.percentile } : {}),
     });
   }

@@ -111,6 +111,20 @@ export function tensorsToCalibrate(model: ModelProto, options: Pick<QdqOptions, 
   return [...names];
 }
 
+/** Ops whose output lies within the range of their (first) input. */
+const RANGE_KEEPING_OPS = new Set(['GlobalAveragePool', 'GlobalMaxPool', 'AveragePool', 'MaxPool', 'Flatten', 'Reshape', 'Transpose', 'Identity', 'Squeeze', 'Unsqueeze']);
+
+/**
+ * The tensors bounded by a Relu6: Conv outputs taken after a Clip(0, 6), and
+ * what pooling or reshaping makes of them (a global average of Relu6 outputs
+ * is in [0, 6] too). Calibrated by min / max whatever the method.
+ */
+export function relu6Outputs(model: ModelProto, options: Pick<QdqOptions, 'excludeNodes'> = {}): Set<string> {
+  const bounded = new Set(quantizableNodes(model, options).flatMap((q) => (q.activation?.op_type === 'Clip' && q.output !== undefined ? [q.output] : [])));
+  for (const n of model.graph.node) if (RANGE_KEEPING_OPS.has(n.op_type) && bounded.has(n.input[0]!)) for (const o of n.output) bounded.add(o);
+  return bounded;
+}
+
 /** ONNX's rounding (QuantizeLinear): half to even. */
 export function roundHalfEven(x: number): number {
   const r = Math.round(x);
