@@ -7,6 +7,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ByteMutation, byteMutation as sharedByteMutation, mutateBytes } from '../../../tooling/properties/byte-mutations.ts';
 import { DatasetError, IDX_IMAGES_MAGIC, parseIdx } from '../src/index';
 import { readIdxFile } from '../src/node';
 
@@ -18,25 +19,8 @@ function validImages(): Uint8Array {
   return Uint8Array.from([...header, ...Array.from({ length: 60 }, (_, i) => (i * 37) % 256)]);
 }
 
-/** A mutation of bytes: overwrite some, insert some, delete a span, truncate. */
-const byteMutation = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 6 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-);
-type ByteMutation = typeof byteMutation extends fc.Arbitrary<infer T> ? T : never;
-function mutateBytes(b: Uint8Array, m: ByteMutation): Uint8Array {
-  const at = m.at % (b.length + 1);
-  if (m.kind === 'set') {
-    const out = b.slice();
-    out.set(m.bytes.subarray(0, Math.max(0, b.length - at)), at);
-    return out;
-  }
-  if (m.kind === 'insert') return Uint8Array.from([...b.subarray(0, at), ...m.bytes, ...b.subarray(at)]);
-  if (m.kind === 'delete') return Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + m.length)]);
-  return b.slice(0, at);
-}
+/** A mutation of bytes: overwrite some, insert some, delete a span, truncate (tooling/properties). */
+const byteMutation = sharedByteMutation(fc, { maxSet: 6, maxDelete: 12, insert: true }) as fc.Arbitrary<ByteMutation>;
 
 function expectClearOrConsistent(bytes: Uint8Array, run: () => ReturnType<typeof parseIdx>) {
   let result: ReturnType<typeof parseIdx>;

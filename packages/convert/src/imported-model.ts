@@ -1,4 +1,4 @@
-import { type Graph, type Weights, analyzeGraph } from '@mobilenet-kit/core';
+import { type Graph, ModelFormatError, type Weights, analyzeGraph, describeIndex, firstNonFinite } from '@mobilenet-kit/core';
 import { imagenetLabels } from './imagenet';
 import { type RecognizedMobileNet, describeRecognized } from './recognize';
 
@@ -42,6 +42,12 @@ export interface AssembleOptions {
  * so that `classify` runs it; anything else is kept as a backbone.
  */
 export function assembleImport(graph: Graph, weights: Weights, recognized: RecognizedMobileNet, options: AssembleOptions): ImportedModel {
+  // Every importer ends here: a NaN or ±Infinity weight is refused whatever the format read it (a Keras .h5
+  // dataset with -Infinity in conv1/kernel was imported as it was).
+  for (const [name, w] of weights) {
+    const bad = firstNonFinite(w.data);
+    if (bad >= 0) throw new ModelFormatError(`value at ${describeIndex(bad, w.data[bad]!, w.shape)} is not finite; weights must be finite numbers`, { file: options.file, weight: name });
+  }
   const info = analyzeGraph(graph);
   const main = graph.outputs[0]!;
   const mainNode = graph.nodes.find((n) => n.name === main.node)!;

@@ -6,27 +6,13 @@ import { importOnnx } from '@mobilenet-kit/convert';
 import { toOnnx } from '@mobilenet-kit/onnx';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type ByteMutation, byteMutation, mutateBytes } from '../../../tooling/properties/byte-mutations.ts';
 
 const graph = mobilenetV1({ alpha: 0.25, resolution: 32, classes: 3 });
 // A plain copy: toOnnx may return a Buffer, whose slice() is a view (the mutations would add up).
 const valid = new Uint8Array(toOnnx(graph, initializeWeights(graph, { seed: 3 })));
 
-const mutation = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 64 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-);
-type Mutation = typeof mutation extends fc.Arbitrary<infer T> ? T : never;
-function mutate(b: Uint8Array, m: Mutation): Uint8Array {
-  const at = m.at % (b.length + 1);
-  if (m.kind === 'set') {
-    const out = b.slice();
-    out.set(m.bytes.subarray(0, Math.max(0, b.length - at)), at);
-    return out;
-  }
-  if (m.kind === 'delete') return Uint8Array.from([...b.subarray(0, at), ...b.subarray(at + m.length)]);
-  return b.slice(0, at);
-}
+const mutation = byteMutation(fc) as fc.Arbitrary<ByteMutation>;
 
 describe('ONNX import properties (fast-check)', () => {
   it('any mutation of a valid file gives a ModelFormatError or a model with finite weights', () => {
@@ -34,7 +20,7 @@ describe('ONNX import properties (fast-check)', () => {
     let imported = 0;
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 2 }), (mutations) => {
-        const bytes = mutations.reduce(mutate, valid);
+        const bytes = mutations.reduce(mutateBytes, valid);
         let model: ReturnType<typeof importOnnx>;
         try {
           model = importOnnx(bytes, { file: 'm.onnx' });
