@@ -3,6 +3,7 @@
 // never another exception, a hang or a non-finite weight.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mutateText, type TextMutation, textMutation as sharedTextMutation } from '../../../tooling/properties/text-mutations.ts';
 import { GraphError, ModelFormatError } from '../src/errors';
 import { decodeModel, decodeWeightsManifest, encodeModel, parseJsonBounded, JsonInputError } from '../src/index';
 import { deterministicWeights, memoryShardReader, smallGraph } from './fixtures/model-graph/small-model';
@@ -13,21 +14,8 @@ const text = JSON.stringify(modelJson);
 const shardMap = new Map(shards.map((s) => [s.path, s.data]));
 const RUNS = { seed: 20261207, numRuns: 150 };
 
-/** A mutation of a string: replace, insert or delete a span, or truncate. */
-const textMutation = fc.oneof(
-  fc.record({ kind: fc.constant('replace' as const), at: fc.nat(), text: fc.string({ maxLength: 8 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.constantFrom('[', '{', ']', '"', ',', '-1', '1e400', 'NaN', 'null', '"../x"', '{"a":', '0.5') }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-);
-type Mutation = typeof textMutation extends fc.Arbitrary<infer T> ? T : never;
-function mutate(s: string, m: Mutation): string {
-  const at = m.at % (s.length + 1);
-  if (m.kind === 'replace') return s.slice(0, at) + m.text + s.slice(at + m.text.length);
-  if (m.kind === 'insert') return s.slice(0, at) + m.text + s.slice(at);
-  if (m.kind === 'delete') return s.slice(0, at) + s.slice(at + m.length);
-  return s.slice(0, at);
-}
+/** A mutation of a string: replace, insert or delete a span, or truncate (tooling/properties, shared with convert). */
+const textMutation = sharedTextMutation(fc) as fc.Arbitrary<TextMutation>;
 
 function expectClearOrValid(result: { weights: Map<string, { data: Float32Array }> } | Error) {
   if (result instanceof Error) {
@@ -42,7 +30,7 @@ describe('parser properties (fast-check)', () => {
   it('model.json: any text mutation gives a ModelFormatError/GraphError or a model with finite weights', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(textMutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
-        const mutated = mutations.reduce(mutate, text);
+        const mutated = mutations.reduce(mutateText, text);
         const result = await decodeModel(mutated, memoryShardReader(shardMap).read).catch((e: Error) => e);
         expectClearOrValid(result as never);
       }),
