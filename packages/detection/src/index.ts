@@ -72,5 +72,5 @@ export { checkBoxes, splitDataset, type DatasetImage, type DatasetProblems, type
 export { anchorsFor, detectorConfig, detectorOptions, type DetectorConfig, type DetectorConfigInput } from './detector-config';
 export { initializeDetectorWeights } from './initialize-detector';
 export { augmentSsd, type AugmentedImage, type SsdAugmentOptions } from './data/augment';
-export { transferWeights } from './transfer-weights';
+export { transferFaceApiSsdWeights, transferWeights } from './transfer-weights';
 export { composeScenes, type ComposeScenesOptions, type ComposedScene, type ObjectSprite } from './data/compose-scenes';

@@ -1,7 +1,7 @@
 import { toLayersModel } from '@mobilenet-kit/backend-tfjs';
 import { learningRateAt, RmsProp, type RmsPropSettings, type RmsPropState, registerTrainingKernels } from '@mobilenet-kit/backend-tfjs/training';
 import { deriveSeed, type Graph, mulberry32, type Weights, type WeightTensor } from '@mobilenet-kit/core';
-import { type Normalization, preprocess, type RgbImage } from '@mobilenet-kit/image';
+import { type Normalization, preprocess, type ResizeMode, type RgbImage } from '@mobilenet-kit/image';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { augmentSsd, type SsdAugmentOptions } from '../data/augment';
@@ -64,6 +64,12 @@ export interface TrainDetectorOptions {
   /** Input normalization, as the detector config's. Default 'minusOneToOne'. */
   readonly normalize?: Normalization;
   /**
+   * How an image becomes the network input, as the detector config's `preprocessing.resize`. Default 'stretch'.
+   * face-api's SSD was trained on images padded bottom/right to a square ('padBottomRight'): fine-tuning it on
+   * stretched photos would show it faces of other proportions than it detects.
+   */
+  readonly resize?: ResizeMode;
+  /**
    * 'frozen' (default: BN on its statistics, not trained: for pretrained weights and small batches) or 'train'
    * (batch statistics, moving statistics updated: from random weights). Frozen at its initial statistics (the
    * identity), nothing keeps a from-scratch MobileNet's pre-activations in range: on the offline benchmark set
@@ -94,19 +100,23 @@ function inputSize(graph: Graph): [number, number] {
 }
 
 /**
- * The epoch's examples: each image augmented with its own stream (seed, epoch, index), stretched
- * to the network input and normalized; boxes normalized `[ymin, xmin, ymax, xmax]`.
+ * The epoch's examples: each image augmented with its own stream (seed, epoch, index), resized
+ * to the network input (`resize`, default stretched) and normalized; boxes normalized
+ * `[ymin, xmin, ymax, xmax]` as fractions of the network input.
  */
-export function epochExamples(images: readonly TrainingImage[], [h, w]: [number, number], epoch: number, seed: number, augment: SsdAugmentOptions | false, normalize: Normalization) {
+export function epochExamples(images: readonly TrainingImage[], [h, w]: [number, number], epoch: number, seed: number, augment: SsdAugmentOptions | false, normalize: Normalization, resize: ResizeMode = 'stretch') {
   return images.map((item, i) => {
     const { image, objects } = augment === false ? item : augmentSsd(item.image, item.objects, mulberry32(deriveSeed(seed, `augment/${epoch}/${i}`)), augment);
-    const { input } = preprocess(image, { size: [h, w], resize: 'stretch', normalize });
+    const { input, transforms } = preprocess(image, { size: [h, w], resize, normalize });
     const kept = objects.filter((o) => !o.crowd && o.box.width > 0 && o.box.height > 0);
-    return {
-      data: input.data as Float32Array,
-      boxes: kept.map((o) => [o.box.y / image.height, o.box.x / image.width, (o.box.y + o.box.height) / image.height, (o.box.x + o.box.width) / image.width]),
-      labels: kept.map((o) => o.classIndex),
-    };
+    const boxes =
+      resize === 'stretch'
+        ? kept.map((o) => [o.box.y / image.height, o.box.x / image.width, (o.box.y + o.box.height) / image.height, (o.box.x + o.box.width) / image.width])
+        : kept.map((o) => {
+            const b = transforms[0]!.toInput(o.box, 'normalized');
+            return [b.y, b.x, b.y + b.height, b.x + b.width];
+          });
+    return { data: input.data as Float32Array, boxes, labels: kept.map((o) => o.classIndex) };
   });
 }
 
@@ -175,7 +185,7 @@ export async function trainDetector(options: TrainDetectorOptions): Promise<Trai
     });
     let state = snapshot(options.resume?.epoch ?? 0);
     for (let epoch = (options.resume?.epoch ?? 0) + 1; epoch <= options.epochs; epoch++) {
-      const examples = epochExamples(images, size, epoch, seed, options.augment ?? {}, options.normalize ?? 'minusOneToOne');
+      const examples = epochExamples(images, size, epoch, seed, options.augment ?? {}, options.normalize ?? 'minusOneToOne', options.resize ?? 'stretch');
       const targets = assignTargets(options.anchors, examples);
       const order = examples.map((_, i) => i);
       const random = mulberry32(deriveSeed(seed, `shuffle/${epoch}`));
