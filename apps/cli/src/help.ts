@@ -1,4 +1,5 @@
 import type { Command, CommandEntry, FlagSpec } from './command';
+import { LIMIT_FLAGS } from './limits';
 
 const HELP_FLAG: FlagSpec<boolean> = { type: 'boolean', short: 'h', description: 'show this help', parse: (raw) => raw === true };
 
@@ -61,6 +62,9 @@ export function topLevelHelp(commands: readonly CommandEntry[], version: string)
       ['-q, --quiet', GLOBAL_FLAG_SPECS.quiet.description],
       ['    --verbose', GLOBAL_FLAG_SPECS.verbose.description],
     ]),
+    '',
+    'Limits (with any command, before or after it):',
+    ...twoColumns(Object.entries(LIMIT_FLAGS).map(([name, l]) => [`    --${name} N`, `${l.what} (default ${l.default}; env ${l.env})`] as const)),
     '',
     EXIT_CODES_TEXT,
     'Errors are one line on stderr: mobilenet-kit <command>: <what is wrong>.',

@@ -3,6 +3,7 @@ import { type Command, type CommandEntry, entryOf } from './command';
 import { COMMANDS } from './commands';
 import { commandHelp, GLOBAL_FLAGS, topLevelHelp } from './help';
 import { type CliIo, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, type TextSink } from './io';
+import { applyLimits, limitFlags } from './limits';
 import { closest, didYouMean } from './suggest';
 import { UsageError } from './usage-error';
 import { VERSION } from './version';
@@ -70,6 +71,17 @@ function toEntries(commands: readonly (Command | CommandEntry)[]): CommandEntry[
  */
 export async function main(argv: readonly string[], io: CliIo, commands: readonly (Command | CommandEntry)[] = COMMANDS): Promise<number> {
   const entries = toEntries(commands);
+  const limited = limitFlags(argv);
+  if (limited.error) return usageFailure(io, new UsageError(limited.error));
+  const restoreLimits = applyLimits(limited.limits);
+  try {
+    return await runMain(limited.args, io, entries);
+  } finally {
+    restoreLimits();
+  }
+}
+
+async function runMain(argv: readonly string[], io: CliIo, entries: CommandEntry[]): Promise<number> {
   const { args, quiet, verbose } = globalFlags(argv);
   if (quiet && verbose) return usageFailure(io, new UsageError('--quiet and --verbose cannot be given together'));
   const [first, ...rest] = args;

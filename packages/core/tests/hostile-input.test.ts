@@ -28,7 +28,7 @@ const deep = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 
 describe('parseJsonBounded: one bounded JSON reader', () => {
   const cases: [string, string | Uint8Array, object, string, RegExp][] = [
-    ['100 000 nested arrays', deep(100_000), {}, 'depth', /nests deeper than the limit of 256 levels \(level 257 at offset 256; raise it with maxDepth\)/],
+    ['100 000 nested arrays', deep(100_000), {}, 'depth', /nests deeper than the limit of 256 levels \(level 257 at offset 256; raise it with maxDepth; CLI: --max-json-depth\)/],
     ['100 000 nested objects', '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), {}, 'depth', /nests deeper than the limit of 256 levels/],
     ['depth above a lowered limit', deep(5), { maxDepth: 4 }, 'depth', /limit of 4 levels \(level 5 at offset 4/],
     ['text above the size limit', '[1, 2, 3]', { maxBytes: 4, sizeOption: '--max-json-bytes' }, 'size', /at least 9 bytes, above the limit of 4 bytes \(raise it with --max-json-bytes\)/],
@@ -85,7 +85,7 @@ describe('graph JSON and model.json are depth-limited', () => {
     let v: unknown = 0;
     for (let i = 0; i < 50_000; i++) v = { v };
     await expect(decodeModel({ format: 'mobilenet-kit-model', metadata: v }, read)).rejects.toThrow(/file "model\.json": the value nests deeper/);
-    await expect(decodeModel('{"a": 1}', read, { maxJsonBytes: 3 })).rejects.toThrow(/above the limit of 3 bytes \(raise it with maxJsonBytes\)/);
+    await expect(decodeModel('{"a": 1}', read, { maxJsonBytes: 3 })).rejects.toThrow(/above the limit of 3 bytes \(raise it with maxJsonBytes; CLI: --max-json-bytes\)/);
     await expect(decodeWeightsManifest(deep(1000), read)).rejects.toThrow(/file "weights manifest": JSON nests deeper/);
   });
 });
@@ -252,6 +252,6 @@ describe('files that are not what they claim', () => {
     await fs.mkdir(bad);
     await fs.writeFile(path.join(bad, 'model.json'), `{"metadata": ${deep(100_000)}}`);
     await expect(loadModel(bad)).rejects.toThrow(/JSON nests deeper than the limit of 256 levels.*maxJsonDepth/);
-    await expect(loadModel(bad, { maxModelJsonBytes: 1000 })).rejects.toThrow(/is 200014 bytes, above the limit of 1000 bytes \(maxModelJsonBytes\)/);
+    await expect(loadModel(bad, { maxModelJsonBytes: 1000 })).rejects.toThrow(/is 200014 bytes, above the limit of 1000 bytes \(raise it with maxModelJsonBytes; CLI: --max-json-bytes\)/);
   });
 });

@@ -217,7 +217,7 @@ describe('loadModel checks sizes before reading shards', () => {
     const { fs: hooks, reads } = countingFs();
     const e = await caught(loadModel(dir, { maxModelJsonBytes: 100, fs: hooks }));
     expect(e.file).toBe(path.join(dir, 'model.json'));
-    expect(e.message).toMatch(/model.json": is \d+ bytes, above the limit of 100 bytes \(maxModelJsonBytes\)/);
+    expect(e.message).toMatch(/model.json": is \d+ bytes, above the limit of 100 bytes \(raise it with maxModelJsonBytes; CLI: --max-json-bytes\)/);
     expect(reads).toEqual([]);
   });
 

@@ -25,13 +25,23 @@ export function checkImageSize(source: string, width: number, height: number, ma
   if (pixels > maxPixels) {
     throw new ImageError(
       source,
-      `image is ${width}×${height} = ${pixels} pixels, more than maxPixels ${maxPixels} (pass a larger decodeImage({ maxPixels }) to accept it)`,
+      `image is ${width}×${height} = ${pixels} pixels, more than maxPixels ${maxPixels} (pass a larger decodeImage({ maxPixels }) to accept it; CLI: --max-pixels)`,
     );
   }
 }
 
+/** The environment variable that sets a process's default maxPixels (the CLI's global --max-pixels sets it). */
+export const MAX_PIXELS_ENV = 'MOBILENET_KIT_MAX_PIXELS';
+
+/** maxPixels when decodeImage is given none: MOBILENET_KIT_MAX_PIXELS (a positive integer), else DEFAULT_MAX_PIXELS. */
+export function defaultMaxPixels(): number {
+  const raw = typeof process !== 'undefined' ? process.env?.[MAX_PIXELS_ENV] : undefined;
+  const n = raw ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_MAX_PIXELS;
+}
+
 export function resolveMaxPixels(maxPixels: number | undefined): number {
-  if (maxPixels === undefined) return DEFAULT_MAX_PIXELS;
+  if (maxPixels === undefined) return defaultMaxPixels();
   if (typeof maxPixels !== 'number' || !(maxPixels > 0)) {
     throw new RangeError(`decodeImage: maxPixels must be a positive number, got ${String(maxPixels)}`);
   }

@@ -1,5 +1,5 @@
 export type { Box, DecodeOptions, ImageSource, RawImageInput, RgbImage, TensorImageInput } from './types';
-export { ImageError, DEFAULT_MAX_PIXELS } from './errors';
+export { ImageError, DEFAULT_MAX_PIXELS, MAX_PIXELS_ENV, defaultMaxPixels } from './errors';
 export { decodeImage } from './decode';
 export { resizeBilinear } from './resize-bilinear';
 export { preprocess } from './preprocess';

@@ -76,14 +76,38 @@ function checkLimit(value: number, name: string): number {
 }
 
 /**
+ * Environment variables that set a process's default JSON limits (the CLI's global --max-json-bytes and
+ * --max-json-depth set them for the command they run); an option given in a call still wins.
+ */
+export const JSON_LIMIT_ENV = { maxBytes: 'MOBILENET_KIT_MAX_JSON_BYTES', maxDepth: 'MOBILENET_KIT_MAX_JSON_DEPTH' } as const;
+
+/** A positive integer from the environment variable `name`, if it holds one (undefined in browsers). */
+export function envLimit(name: string): number | undefined {
+  const raw = typeof process !== 'undefined' ? process.env?.[name] : undefined;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+/** The default of a JSON limit: its environment variable, else DEFAULT_MAX_JSON_BYTES / DEFAULT_MAX_JSON_DEPTH. */
+export function jsonLimitDefault(limit: 'maxBytes' | 'maxDepth'): number {
+  return envLimit(JSON_LIMIT_ENV[limit]) ?? (limit === 'maxBytes' ? DEFAULT_MAX_JSON_BYTES : DEFAULT_MAX_JSON_DEPTH);
+}
+
+/** "maxDepth; CLI: --max-json-depth": the API option, and the CLI flag that raises the same limit (unless the option is a flag already). */
+function withCliHint(option: string, flag: string): string {
+  return option.startsWith('-') ? option : `${option}; CLI: ${flag}`;
+}
+
+/**
  * Parses JSON text (or UTF-8 bytes) within the limits, or throws a
  * JsonInputError naming the file, the limit and the option that raises it.
  */
 export function parseJsonBounded(input: string | Uint8Array, options: ParseJsonOptions = {}): unknown {
-  const maxBytes = checkLimit(options.maxBytes ?? DEFAULT_MAX_JSON_BYTES, 'maxBytes');
-  const maxDepth = checkLimit(options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH, 'maxDepth');
-  const sizeOption = options.sizeOption ?? 'maxBytes';
-  const depthOption = options.depthOption ?? 'maxDepth';
+  const maxBytes = checkLimit(options.maxBytes ?? jsonLimitDefault('maxBytes'), 'maxBytes');
+  const maxDepth = checkLimit(options.maxDepth ?? jsonLimitDefault('maxDepth'), 'maxDepth');
+  const sizeOption = withCliHint(options.sizeOption ?? 'maxBytes', '--max-json-bytes');
+  const depthOption = withCliHint(options.depthOption ?? 'maxDepth', '--max-json-depth');
   let text: string;
   if (typeof input === 'string') {
     // UTF-8 length is at least the UTF-16 length / 1 and at most 3 bytes per unit: check cheaply first.
@@ -116,7 +140,7 @@ export function parseJsonBounded(input: string | Uint8Array, options: ParseJsonO
  * without recursion and stopping once it passes `limit`. Cycles count as
  * deeper than any limit.
  */
-export function valueNestingDepth(value: unknown, limit = DEFAULT_MAX_JSON_DEPTH): number {
+export function valueNestingDepth(value: unknown, limit = jsonLimitDefault('maxDepth')): number {
   let max = 0;
   const stack: [unknown, number][] = [[value, 1]];
   const seen = new Set<object>();
@@ -137,9 +161,9 @@ export function valueNestingDepth(value: unknown, limit = DEFAULT_MAX_JSON_DEPTH
 
 /** Throws a JsonInputError ('depth') when a parsed value nests deeper than `maxDepth`. */
 export function checkValueDepth(value: unknown, options: ParseJsonOptions = {}): void {
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  const maxDepth = options.maxDepth ?? jsonLimitDefault('maxDepth');
   const depth = valueNestingDepth(value, maxDepth);
   if (depth > maxDepth) {
-    throw new JsonInputError('depth', `the value nests deeper than the limit of ${maxDepth} levels${depth === Number.POSITIVE_INFINITY ? ' (it refers to itself)' : ''} (raise it with ${options.depthOption ?? 'maxDepth'})`, options.file);
+    throw new JsonInputError('depth', `the value nests deeper than the limit of ${maxDepth} levels${depth === Number.POSITIVE_INFINITY ? ' (it refers to itself)' : ''} (raise it with ${withCliHint(options.depthOption ?? 'maxDepth', '--max-json-depth')})`, options.file);
   }
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { ModelFormatError } from '../errors';
+import { envLimit, JSON_LIMIT_ENV } from '../input/bounded-json';
 import type { DecodedModel } from '../model-format/decode-model';
 import { MODEL_JSON_FILE } from '../model-format/model-json';
 import { planModel } from '../model-format/model-plan';
@@ -40,13 +41,14 @@ export async function loadModel(dir: string, options: LoadModelOptions = {}): Pr
   const fs = modelFs(options.fs);
   const root = path.resolve(dir);
   const jsonFile = path.join(root, MODEL_JSON_FILE);
-  const maxJson = options.maxModelJsonBytes ?? DEFAULT_MAX_MODEL_JSON_BYTES;
+  // The CLI's --max-json-bytes (MOBILENET_KIT_MAX_JSON_BYTES) raises model.json's limit too.
+  const maxJson = options.maxModelJsonBytes ?? envLimit(JSON_LIMIT_ENV.maxBytes) ?? DEFAULT_MAX_MODEL_JSON_BYTES;
 
   let jsonBytes: Uint8Array;
   try {
     const stat = await fs.stat(jsonFile);
     if (!stat.isFile()) throw new ModelFormatError(`is not a regular file (${fileKind(stat)})`, { file: jsonFile });
-    if (stat.size > maxJson) throw new ModelFormatError(`is ${stat.size} bytes, above the limit of ${maxJson} bytes (maxModelJsonBytes)`, { file: jsonFile });
+    if (stat.size > maxJson) throw new ModelFormatError(`is ${stat.size} bytes, above the limit of ${maxJson} bytes (raise it with maxModelJsonBytes; CLI: --max-json-bytes)`, { file: jsonFile });
     jsonBytes = await fs.readFile(jsonFile);
   } catch (e) {
     if (isFsError(e, 'ENOENT')) throw new ModelFormatError(`not found: "${root}" is not a model folder`, { file: jsonFile });
