@@ -92,3 +92,9 @@ export const QUANTIZE_FLAGS = {
 
 /** --int8 of the commands that run a model folder: int8 on onnxruntime with the calibration that export --quantize int8 stored in the folder. */
 export const INT8_FLAG = booleanFlag("run the model in int8 on --backend onnxruntime, with the calibration stored in the model folder's int8.json (written by mobilenet-kit export <model> --format onnx --quantize int8 --calibrate …)");
+
+/** detect's int8 flags: the detector quantized at load, calibrated on a folder of photos through its own preprocessing. */
+export const DETECT_INT8_FLAGS = {
+  int8: booleanFlag('run the detector in int8 on --backend onnxruntime, calibrated at load on the photos of --calibrate (the fp32 detector runs on them first)'),
+  calibrate: pathFlag('DIR', 'calibration photos for --int8: a folder of images (recursively, the first 256 in path order), other than the ones to detect in'),
+};

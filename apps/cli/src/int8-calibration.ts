@@ -139,3 +139,32 @@ export async function readStoredInt8(modelDir: string, command: string): Promise
 export function int8BackendOptions(stored: StoredInt8): Record<string, unknown> {
   return { int8: { ranges: stored.ranges }, opset: stored.opset, layout: stored.layout };
 }
+
+/**
+ * Network inputs of a detector on the photos of `folder`, as its own
+ * preprocessing makes them: `load(backend)` loads the fp32 detector on a
+ * recorder of onnxruntime, which detects in every photo.
+ */
+export async function detectorCalibrationInputs(
+  load: (backend: string) => Promise<{ detect(image: import('@mobilenet-kit/image').RgbImage): Promise<unknown>; dispose(): void }>,
+  folder: string,
+  command: string,
+): Promise<{ batches: Readonly<Record<string, HostTensor>>[]; images: number }> {
+  if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new UsageError(`mobilenet-kit ${command}: --calibrate ${folder} is not a folder of images`, command);
+  const files = await imageFiles(folder);
+  if (files.length === 0) throw new UsageError(`mobilenet-kit ${command}: no calibration images: the folder ${folder} holds no image files (.jpg, .png, .webp, …)`, command);
+  const [{ calibrationRecorder }, { registerBackend, unregisterBackend }, { decodeImage }] = await Promise.all([import('@mobilenet-kit/backend-onnxruntime'), import('@mobilenet-kit/core'), import('@mobilenet-kit/image')]);
+  const recorder = calibrationRecorder('onnxruntime');
+  registerBackend(recorder.backend);
+  try {
+    const detector = await load(recorder.backend.name);
+    try {
+      for (const f of files) await detector.detect(await decodeImage(f));
+    } finally {
+      detector.dispose();
+    }
+    return { batches: recorder.batches, images: files.length };
+  } finally {
+    unregisterBackend(recorder.backend.name);
+  }
+}

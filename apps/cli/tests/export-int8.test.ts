@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { mobilenetV1 } from '@mobilenet-kit/backbone';
@@ -102,5 +103,39 @@ describe('mobilenet-kit export --quantize int8', () => {
     const b = await runCli(['classify', path.join(photos, 'p0.png'), '--model', classifierDir, '--int8', '--backend', 'wasm']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/--int8 runs on --backend onnxruntime, not wasm/);
+  });
+});
+
+describe('mobilenet-kit detect --int8 --calibrate', () => {
+  const demo = path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
+
+  it('calibrates the face detector on other photos and finds the same faces in int8', async () => {
+    const calib = path.join(dir, 'detect-calibration');
+    mkdirSync(calib, { recursive: true });
+    for (const k of [2, 3]) copyFileSync(path.join(demo, `sample${k}.jpg`), path.join(calib, `sample${k}.jpg`));
+    const r = await runCli(['detect', path.join(demo, 'sample1.jpg'), '--int8', '--calibrate', calib, '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.backend).toMatchObject({ name: 'onnxruntime', int8: true, calibration: 'minmax' });
+    expect(out.images[0].detections.length).toBe(3);
+  }, 120_000);
+
+  it('needs --calibrate, onnxruntime and --int8 for --calibrate', async () => {
+    const photo = path.join(demo, 'sample1.jpg');
+    const a = await runCli(['detect', photo, '--int8']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--int8 needs calibration photos: --calibrate <folder of images>/);
+    const b = await runCli(['detect', photo, '--int8', '--calibrate', photos, '--backend', 'cpu']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--int8 runs on --backend onnxruntime, not cpu/);
+    const c = await runCli(['detect', photo, '--calibrate', photos]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--calibrate applies to --int8/);
+    const empty = path.join(dir, 'empty-detect');
+    mkdirSync(empty, { recursive: true });
+    const d = await runCli(['detect', photo, '--int8', '--calibrate', empty]);
+    expect(d.code).toBe(2);
+    expect(d.stderr).toMatch(/no calibration images: the folder .* holds no image files/);
   });
 });

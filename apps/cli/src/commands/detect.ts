@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import type { DetectOptions } from '@mobilenet-kit/detection';
 import { DETECT_BACKEND_FLAG, type DetectBackend, startCommandBackend } from '../detect-backends';
 import { defineCommand, type FlagSpec } from '../command';
-import { ALLOW_SVG_FLAG, booleanFlag, numberFlag } from '../flags';
+import { ALLOW_SVG_FLAG, DETECT_INT8_FLAGS, booleanFlag, numberFlag } from '../flags';
 import { EXIT_FAILURE, EXIT_OK } from '../io';
 import { FORMAT_FLAG } from '../output-format';
 import type { ImageReport } from '../detect-image';
 import { describeBackend, renderImageReport, renderTimingsTable } from '../format/detections';
+import { UsageError } from '../usage-error';
 
 /** A number from 0 to 1 (a score or an IoU threshold). */
 function unitIntervalFlag(valueName: string, description: string, defaultText: string): FlagSpec<number> {
@@ -66,6 +67,7 @@ export const detectCommand = defineCommand({
     model: folderFlag('DIR', 'a detector folder (train detector, saveDetector): its graph, anchors, labels, preprocessing and defaults instead of the face detector'),
     'allow-svg': ALLOW_SVG_FLAG,
     'class-agnostic': booleanFlag('one non-max suppression over all classes (one box and label per object)'),
+    ...DETECT_INT8_FLAGS,
   },
   examples: [
     'mobilenet-kit detect photo.jpg',
@@ -73,6 +75,7 @@ export const detectCommand = defineCommand({
     'mobilenet-kit detect photo.jpg --out annotated --format png',
     'mobilenet-kit detect group.png --backend cpu --json',
     'mobilenet-kit detect photo.jpg --backend wasm',
+    'mobilenet-kit detect photo.jpg --backend onnxruntime --int8 --calibrate other-photos',
   ],
   async run({ flags, positionals }, io) {
     let options: Required<DetectOptions> = { minScore: flags['min-score'] ?? 0.5, iouThreshold: flags.iou ?? 0.5, maxResults: flags['max-results'] ?? 100, classAgnostic: flags['class-agnostic'] ?? false };
@@ -87,8 +90,13 @@ export const detectCommand = defineCommand({
         return EXIT_FAILURE;
       }
     }
+    if (flags.calibrate !== undefined && !flags.int8) throw new UsageError('mobilenet-kit detect: --calibrate applies to --int8', 'detect');
+    if (flags.int8) {
+      if (flags.calibrate === undefined) throw new UsageError('mobilenet-kit detect: --int8 needs calibration photos: --calibrate <folder of images> (other photos than the ones to detect in)', 'detect');
+      if (flags.backend !== undefined && flags.backend !== 'onnxruntime') throw new UsageError(`mobilenet-kit detect: --int8 runs on --backend onnxruntime, not ${flags.backend}`, 'detect');
+    }
     // The one backend rule (detect-backends.ts); detect prints its own backend line below, from the loaded model.
-    const started = await startCommandBackend(flags.backend, io, { json: true });
+    const started = await startCommandBackend(flags.int8 ? 'onnxruntime' : flags.backend, io, { json: true });
     const backendName: DetectBackend = started.name;
     // Why the default chose this backend; undefined when --backend named it.
     const defaultReason = started.default ? started.reason : undefined;
@@ -98,10 +106,18 @@ export const detectCommand = defineCommand({
     const loadStart = performance.now();
     // Warm-up runs the network once at load on wasm (a fraction of a second), so that the first image's
     // timings are not the slow first run; on cpu that would cost seconds, so the first image pays it.
-    const folder = flags.model !== undefined
-      ? await (await import('@mobilenet-kit/detection/node')).loadDetector(path.resolve(flags.model), { backend: backendName, compileOptions: { warmup: backendName !== 'cpu' } })
-      : undefined;
-    const detector = folder ?? (await loadFaceDetector({ backend: backendName, modelDir, compileOptions: { warmup: backendName !== 'cpu' } }));
+    const load = async (backend: string, backendOptions?: Record<string, unknown>) => {
+      const compileOptions = { warmup: backend !== 'cpu', ...(backendOptions ? { backendOptions } : {}) };
+      const folder = flags.model !== undefined ? await (await import('@mobilenet-kit/detection/node')).loadDetector(path.resolve(flags.model), { backend, compileOptions }) : undefined;
+      return { folder, detector: folder ?? (await loadFaceDetector({ backend, modelDir, compileOptions })) };
+    };
+    let int8: Record<string, unknown> | undefined;
+    if (flags.int8) {
+      const { detectorCalibrationInputs } = await import('../int8-calibration');
+      const { batches } = await detectorCalibrationInputs(async (backend) => (await load(backend)).detector, flags.calibrate!, 'detect');
+      int8 = { int8: { calibration: batches } };
+    }
+    const { folder, detector } = await load(backendName, int8);
     // A detector folder's own defaults stand where no flag was given.
     if (folder !== undefined) {
       const d = folder.config.defaults;
