@@ -44,6 +44,27 @@ describe("int8 on the 'onnxruntime' backend", () => {
     }
   });
 
+  it('the same int8 options on onnxruntime-web (calibrated and run in its wasm build): the same outputs as onnxruntime-node', async () => {
+    const calibration = [0, 1, 2].map((s) => ({ input: image(s) }));
+    const node = await compile(graph, weights, { backend: 'onnxruntime', backendOptions: { int8: { calibration } } });
+    unregisterBackend('onnxruntime');
+    registerOnnxruntimeBackend({ runtime: 'onnxruntime-web', threads: 1 });
+    try {
+      const web = await compile(graph, weights, { backend: 'onnxruntime', backendOptions: { int8: { calibration } } });
+      expect(web.backend).toMatchObject({ runtime: 'onnxruntime-web', int8: true });
+      const a = (await node.run({ input: image(20) })).predictions!.data;
+      const b = (await web.run({ input: image(20) })).predictions!.data;
+      let worst = 0;
+      for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+      expect(worst).toBeLessThan(1e-5);
+      web.dispose();
+    } finally {
+      node.dispose();
+      unregisterBackend('onnxruntime');
+      registerOnnxruntimeBackend({ threads: 1 });
+    }
+  });
+
   it('says what is missing or wrong: no calibration images, an unknown method', async () => {
     await expect(compile(graph, weights, { backend: 'onnxruntime', backendOptions: { int8: { calibration: [] } } })).rejects.toThrow(/int8 needs calibration images/);
     await expect(compile(graph, weights, { backend: 'onnxruntime', backendOptions: { int8: { calibration: [{ input: image(0) }], method: 'kl' } } })).rejects.toThrow(/unknown calibration method "kl"/);
