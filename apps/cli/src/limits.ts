@@ -1,14 +1,16 @@
-// The global limit flags of mobilenet-kit (--max-pixels, --max-json-bytes, --max-json-depth), taken out of
+// The global limit flags of mobilenet-kit (--max-pixels, --max-json-bytes, --max-json-depth, --max-weight-bytes), taken out of
 // the arguments by main before the command is found.
 
 /**
  * The global limit flags: each sets, for the command it runs, the environment variable that the
- * libraries read as the limit's default (image's maxPixels, core's JSON size and depth limits).
+ * libraries read as the limit's default (image's maxPixels, core's JSON size and depth limits and
+ * its weight bytes limit).
  */
 export const LIMIT_FLAGS = {
   'max-pixels': { env: 'MOBILENET_KIT_MAX_PIXELS', what: 'largest image decoded, in pixels (width × height)', default: '50000000' },
   'max-json-bytes': { env: 'MOBILENET_KIT_MAX_JSON_BYTES', what: 'largest JSON document read (model.json, manifests, galleries, datasets, metadata), in bytes', default: '67108864 (64 MiB)' },
   'max-json-depth': { env: 'MOBILENET_KIT_MAX_JSON_DEPTH', what: 'deepest nesting of objects and arrays in a JSON document read', default: '256' },
+  'max-weight-bytes': { env: 'MOBILENET_KIT_MAX_WEIGHT_BYTES', what: "largest weights of a model folder (its shards, and decoded), in bytes", default: '2147483648 (2 GiB)' },
 } as const;
 export type LimitFlag = keyof typeof LIMIT_FLAGS;
 

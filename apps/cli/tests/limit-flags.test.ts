@@ -61,3 +61,17 @@ describe('global limit flags', () => {
     expect(r.stdout).toMatch(/--max-json-depth N +deepest nesting.*default 256; env MOBILENET_KIT_MAX_JSON_DEPTH/);
   });
 });
+
+describe('--max-weight-bytes', () => {
+  it("a model folder whose weights are above it is refused before a shard is read, naming the flag", async () => {
+    const { initializeWeights, mobilenetV1 } = await import('@mobilenet-kit/backbone');
+    const { saveModel } = await import('@mobilenet-kit/core/node');
+    const graph = mobilenetV1({ alpha: 0.25, resolution: 32, classes: 2 });
+    await saveModel(at('model'), graph, initializeWeights(graph, { seed: 1 }));
+    const r = await runCli(['export', at('model'), '--out', at('m.onnx'), '--max-weight-bytes', '1000']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/model\.json".*more than 1000 bytes in all \(maxBytes; CLI: --max-weight-bytes\)/);
+    const ok = await runCli(['export', at('model'), '--out', at('m.onnx'), '--quiet']);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+});

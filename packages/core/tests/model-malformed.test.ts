@@ -87,7 +87,7 @@ const MANIFEST_ERRORS: Case[] = [
   {
     what: 'a manifest claiming a 100 GB tensor',
     mutate: (d) => { entry(d, 'conv1/kernel').shape = [100000, 250000]; },
-    message: /shape \[100000, 250000\] × 4 bytes claims 1\.000e\+11 bytes, above the limit of 2147483648 bytes \(maxBytes\)/,
+    message: /shape \[100000, 250000\] × 4 bytes claims 1\.000e\+11 bytes, above the limit of 2147483648 bytes \(maxBytes; CLI: --max-weight-bytes\)/,
     file: 'model.json',
     weight: 'conv1/kernel',
   },
@@ -97,7 +97,7 @@ const MANIFEST_ERRORS: Case[] = [
   {
     what: 'many tensors that are each small but together above maxBytes',
     options: { maxBytes: 500 },
-    message: /the shards would hold more than 500 bytes in all \(maxBytes\); 640 bytes/,
+    message: /the shards would hold more than 500 bytes in all \(maxBytes; CLI: --max-weight-bytes\); 640 bytes/,
     file: 'model.json',
     weight: 'conv_dw_1/depthwise_kernel',
   },

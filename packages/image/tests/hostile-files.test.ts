@@ -118,4 +118,15 @@ describe('photos as phones write them (pinned)', () => {
     const one = await decodeImage(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#00ff00' } }).png().toBuffer());
     expect([one.width, one.height, ...one.data]).toEqual([1, 1, 0, 255, 0]);
   });
+
+  it("HEIF: AV1-coded images decode (AVIF, and a container branded 'heic'); sharp's build has no HEVC, the codec of iPhone HEIC photos (pinned: the README says so)", async () => {
+    expect(sharp.format.heif.input.fileSuffix).toEqual(['.avif']);
+    const avif = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#ff0000' } }).avif({ lossless: true }).toBuffer();
+    const branded = Buffer.from(avif);
+    expect(branded.toString('latin1', 8, 12)).toBe('avif');
+    branded.write('heic', 8, 'latin1'); // the major brand of an iPhone photo; the images inside are still AV1
+    const image = await decodeImage(await write('phone.heic', branded));
+    expect([image.width, image.height, image.data[0], image.data[1]]).toEqual([8, 6, 255, 0]);
+    await expect(sharp({ create: { width: 8, height: 8, channels: 3, background: '#000' } }).heif({ compression: 'hevc' }).toBuffer()).rejects.toThrow(/Unsupported compression/);
+  });
 });

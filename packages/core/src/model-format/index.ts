@@ -27,6 +27,7 @@ export {
   type WeightsManifestPlan,
   type GroupPlan,
   type WeightPlan,
+  WEIGHT_LIMIT_ENV,
 } from './model-plan';
 export { checkShardSizes, decodeShards } from './shard-data';
 export { shardPathProblem } from './shard-paths';

@@ -12,7 +12,10 @@ import {
   type QuantizationDtype,
 } from './model-json';
 import { shardPathProblem } from './shard-paths';
-import { JsonInputError, checkValueDepth, parseJsonBounded, type JsonLimits } from '../input/bounded-json';
+import { JsonInputError, checkValueDepth, envLimit, parseJsonBounded, type JsonLimits } from '../input/bounded-json';
+
+/** The environment variable that sets a process's default weight limit (the CLI's global --max-weight-bytes sets it). */
+export const WEIGHT_LIMIT_ENV = 'MOBILENET_KIT_MAX_WEIGHT_BYTES';
 
 /** Where one manifest entry's bytes lie and how they decode. */
 export interface WeightPlan {
@@ -109,7 +112,7 @@ function boundedElements(shape: readonly number[], bytesPerElement: number, maxB
     elements *= dim;
     if (elements * bytesPerElement > maxBytes) {
       const claimed = shape.reduce((a, d) => a * d, bytesPerElement);
-      fail(`shape ${formatShape(shape)} × ${bytesPerElement} bytes claims ${claimed.toExponential(3)} bytes, above the limit of ${maxBytes} bytes (maxBytes)`);
+      fail(`shape ${formatShape(shape)} × ${bytesPerElement} bytes claims ${claimed.toExponential(3)} bytes, above the limit of ${maxBytes} bytes (maxBytes; CLI: --max-weight-bytes)`);
     }
   }
   return elements;
@@ -130,7 +133,7 @@ export interface WeightsManifestPlan {
  */
 export function planWeightsManifest(manifest: unknown, options: ModelPlanOptions = {}): WeightsManifestPlan {
   const file = options.file ?? MODEL_JSON_FILE;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
+  const maxBytes = options.maxBytes ?? envLimit(WEIGHT_LIMIT_ENV) ?? DEFAULT_MAX_WEIGHT_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
     throw new ModelFormatError(`maxBytes must be a non-negative safe integer, got ${show(maxBytes)}`, { file });
   }
@@ -204,8 +207,8 @@ export function planWeightsManifest(manifest: unknown, options: ModelPlanOptions
       offset += byteLength;
       shardBytes += byteLength;
       if (!skip) decodedBytes += elements * 4;
-      if (shardBytes > maxBytes) bad(`the shards would hold more than ${maxBytes} bytes in all (maxBytes); ${shardBytes} bytes up to and including this entry`);
-      if (decodedBytes > maxBytes) bad(`the decoded weights would take more than ${maxBytes} bytes in all (maxBytes); ${decodedBytes} bytes up to and including this entry`);
+      if (shardBytes > maxBytes) bad(`the shards would hold more than ${maxBytes} bytes in all (maxBytes; CLI: --max-weight-bytes); ${shardBytes} bytes up to and including this entry`);
+      if (decodedBytes > maxBytes) bad(`the decoded weights would take more than ${maxBytes} bytes in all (maxBytes; CLI: --max-weight-bytes); ${decodedBytes} bytes up to and including this entry`);
       return plan;
     });
     if (offset > 0 && paths.length === 0) fail(`${at} stores ${offset} bytes of weights but lists no shard paths`);
@@ -223,7 +226,7 @@ export function planWeightsManifest(manifest: unknown, options: ModelPlanOptions
  */
 export function planModel(json: unknown, options: ModelPlanOptions = {}): ModelPlan {
   const file = options.file ?? MODEL_JSON_FILE;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_WEIGHT_BYTES;
+  const maxBytes = options.maxBytes ?? envLimit(WEIGHT_LIMIT_ENV) ?? DEFAULT_MAX_WEIGHT_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
     throw new ModelFormatError(`maxBytes must be a non-negative safe integer, got ${show(maxBytes)}`, { file });
   }
