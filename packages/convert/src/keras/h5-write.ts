@@ -137,7 +137,10 @@ export async function writeKerasH5File(file: string, contents: KerasH5Contents):
     scalarString(root, 'backend', backend, 'fixed');
     scalarString(root, 'keras_version', contents.kerasVersion, 'fixed');
     for (const layer of [...contents.layers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-      const g = root.create_group(layer.name);
+      // A layer name with '/' (the kit's scoped names: head/logits) is a path of groups, as h5py's
+      // create_group makes it; h5wasm's create_group needs each level to exist (it failed with an HDF5 dump).
+      let g: Group = root;
+      for (const p of layer.name.split('/')) g = (g.get(p) as Group | null) ?? g.create_group(p);
       writeStringList(
         g,
         'weight_names',
