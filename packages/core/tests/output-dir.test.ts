@@ -43,6 +43,7 @@ describe('checkOutputDir (before any work, nothing left behind)', () => {
     ['a folder under /proc', () => '/proc/mobilenet-kit-out/x', /^--out "\/proc\/mobilenet-kit-out\/x": cannot create a folder in "\/proc": the file system refuses new folders/],
     ['an existing file', () => path.join(root, 'file'), /--out ".*file": exists and is a regular file, not a folder$/],
     ['a folder under a file', () => path.join(root, 'file', 'sub'), /cannot be created: ".*file" is a regular file, not a folder$/],
+    ['a folder under /sys/kernel (EPERM, even for root)', () => '/sys/kernel/mobilenet-kit-out', /^--out "\/sys\/kernel\/mobilenet-kit-out": cannot create a folder in "\/sys\/kernel": permission denied$/],
   ];
   for (const [name, dir, message] of cases) {
     it(`refuses ${name}, naming the flag`, async () => {

@@ -26,6 +26,8 @@ export interface HostileCase {
   readonly code: 1 | 2;
   /** What stderr must say (the message naming what and where). */
   readonly stderr: RegExp | ((fx: HostileFixtures) => RegExp);
+  /** Meaningful only when not run as root (root reads a chmod 000 file): skipped, and said so, under root. */
+  readonly notAsRoot?: boolean;
 }
 
 
@@ -80,6 +82,7 @@ function modelCases(command: string, build: (model: string, fx: HostileFixtures)
 const flag = (command: string, what: string, args: string[], stderr: RegExp, code: 1 | 2 = 2): HostileCase => ({ command, category: 'flags', what, args: () => args, code, stderr });
 
 const PROC = '/proc/mobilenet-kit-hostile/out';
+const SYS = '/sys/kernel/mobilenet-kit-hostile/out';
 /** --out (or another output flag) under /proc, naming an existing file, and inside a file. */
 function outputCases(command: string, outFlag: string, before: (fx: HostileFixtures) => string[], file?: string, usage?: RegExp): HostileCase[] {
   const target = (dir: string) => (file ? `${dir}/${file}` : dir);
@@ -87,6 +90,8 @@ function outputCases(command: string, outFlag: string, before: (fx: HostileFixtu
   return [
     { command, category: 'output path', what: `${outFlag} under /proc (cannot be created)`, args: (fx) => [...before(fx), outFlag, target(PROC)], code: usage ? 2 : 1, stderr: usage ?? new RegExp(`${outFlag}.*/proc/mobilenet-kit-hostile.*(cannot create|refuses)`, 's') },
     { command, category: 'output path', what: `${outFlag} inside a regular file (no parent folder)`, args: (fx) => [...before(fx), outFlag, target(fx.at('a-file', 'sub'))], code: usage ? 2 : 1, stderr: usage ?? new RegExp(`${outFlag}.*a-file.*(regular file|not a folder)`, 's') },
+    // Permission denied even for root (the tests run as root, so a chmod 000 folder would not do): sysfs refuses new folders with EPERM.
+    { command, category: 'output path', what: `${outFlag} under /sys/kernel (permission denied)`, args: (fx) => [...before(fx), outFlag, target(SYS)], code: usage ? 2 : 1, stderr: usage ?? new RegExp(`${outFlag}.*/sys/kernel.*permission denied`, 's') },
   ];
 }
 
@@ -96,6 +101,7 @@ export function hostileCases(): HostileCase[] {
     // classify
     ...imageCases('classify', cls),
     { command: 'classify', category: 'image content', what: 'an SVG that links a local file, with --allow-svg', args: (fx) => [fx.at('link.svg'), '--allow-svg', ...cls(fx)], code: 1, stderr: /link\.svg.*(href|reference)/is },
+    { command: 'classify', category: 'input file', what: 'an image that cannot be read (chmod 000)', args: (fx) => [fx.at('unreadable.png'), ...cls(fx)], code: 1, stderr: /unreadable\.png.*permission denied/is, notAsRoot: true },
     { command: 'classify', category: 'input file', what: '/dev/null (a character device)', args: (fx) => ['/dev/null', ...cls(fx)], code: 1, stderr: /\/dev\/null.*not a regular file.*(character device|device)/is },
     ...modelCases('classify', (m, fx) => [fx.at('ok.png'), '--model', m, '--backend', 'wasm'], undefined, true),
     { command: 'classify', category: 'model file', what: 'a model folder without classification metadata', args: (fx) => [fx.at('ok.png'), '--model', fx.at('cls-no-task'), '--backend', 'wasm'], code: 1, stderr: /cls-no-task.*not a classifier: the model has no metadata/is },
@@ -213,6 +219,7 @@ export function hostileCases(): HostileCase[] {
 
     // import
     { command: 'import', category: 'input file', what: 'a file that does not exist', args: (fx) => [fx.at('nowhere.h5'), '--out', fx.at('new-model')], code: 1, stderr: /nowhere\.h5.*(does not exist|no such|not found)/is },
+    { command: 'import', category: 'input file', what: 'a file that cannot be read (chmod 000)', args: (fx) => [fx.at('unreadable.onnx'), '--out', fx.at('new-model')], code: 1, stderr: /unreadable\.onnx.*permission denied/is, notAsRoot: true },
     { command: 'import', category: 'input file', what: 'a FIFO', args: (fx) => [fx.at('fifo.png'), '--out', fx.at('new-model')], code: 1, stderr: /fifo\.png.*not a regular file/is },
     { command: 'import', category: 'input file', what: 'an empty folder', args: (fx) => [fx.at('empty-dir'), '--out', fx.at('new-model')], code: 1, stderr: /empty-dir.*model\.json/is },
     { command: 'import', category: 'importer file', what: 'an ONNX file cut in half', args: (fx) => [fx.at('truncated.onnx'), '--out', fx.at('new-model')], code: 1, stderr: /truncated\.onnx/is },

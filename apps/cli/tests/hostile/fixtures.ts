@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import { classifierHead } from '@mobilenet-kit/classification';
@@ -57,6 +57,10 @@ export async function writeHostileFixtures(root: string): Promise<HostileFixture
   writeFileSync(at('header-only.png'), Buffer.concat([png.subarray(0, 33)]));
   execFileSync('mkfifo', [at('fifo.png')]);
   mkdirSync(at('folder.png'));
+  for (const f of ['unreadable.png', 'unreadable.onnx']) {
+    writeFileSync(at(f), png);
+    chmodSync(at(f), 0);
+  }
   writeFileSync(at('deep.json'), `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
   writeFileSync(at('not-json.json'), '{"a": ');
 

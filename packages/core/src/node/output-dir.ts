@@ -135,7 +135,14 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<strin
       await fsp.mkdir(test);
     } catch (e) {
       const c = codeOf(e);
-      const why = c === 'EROFS' ? 'the file system is read-only' : c === 'ENOENT' ? `the file system refuses new folders in "${probe}" (a virtual file system such as /proc?)` : `${c ?? ''} ${(e as Error).message}`.trim();
+      const why =
+        c === 'EACCES' || c === 'EPERM'
+          ? 'permission denied'
+          : c === 'EROFS'
+            ? 'the file system is read-only'
+            : c === 'ENOENT'
+              ? `the file system refuses new folders in "${probe}" (a virtual file system such as /proc?)`
+              : `${c ?? ''} ${(e as Error).message}`.trim();
       throw new OutputPathError(dir, flag, `cannot create a folder in "${probe}": ${why}`);
     }
     await fsp.rmdir(test).catch(() => undefined);
