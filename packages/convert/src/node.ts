@@ -96,7 +96,7 @@ export async function importModelFile(file: string, options: ImportFileOptions =
     if (isGraphModel(doc)) return importTfjsGraph(doc, folderShardReader(dir), { ...options, file: target });
     const metadataFile = options.metadata ?? ((await exists(path.join(dir, 'metadata.json'))) && path.basename(target) !== 'metadata.json' ? path.join(dir, 'metadata.json') : undefined);
     const teachableMachine = metadataFile ? await readJson(metadataFile) : undefined;
-    return importTfjsLayers(doc, folderShardReader(dir), { ...options, file: target, ...(teachableMachine !== undefined ? { teachableMachine } : {}) });
+    return importTfjsLayers(doc, folderShardReader(dir), { ...options, file: target, ...(teachableMachine !== undefined ? { teachableMachine, teachableMachineFile: metadataFile as string } : {}) });
   }
   throw new ModelFormatError(`unknown file type "${ext}": expected a tfjs model.json (layers or graph model, or its folder), a Keras .h5 or an .onnx file`, { file });
 }

@@ -75,6 +75,10 @@ export const trainFacesCommand = defineCommand({
     }
     io.stdout.write(`${usable.length} people, ${usable.reduce((a, p) => a + p.crops.length, 0)} training faces, ${validation.reduce((a, p) => a + p.crops.length, 0)} held out, ${read.skipped.length} photos skipped\n`);
     const start = flags.from ? await loadModel(path.resolve(flags.from)) : await createFaceStudent({ alpha, resolution: Number(flags.resolution ?? '128') as 128 | 160, detectorModelDir: faceApiDir });
+    if (flags.from && !start.graph.outputs.some((o) => o.name === 'embedding')) {
+      // Named here (the folder), not later by createEmbedder with the graph's name only.
+      throw new Error(`--from ${flags.from}: not an embedding model: its graph has no output named "embedding" (outputs: ${start.graph.outputs.map((o) => o.name).join(', ')}); give a model folder from train faces or train face-distill`);
+    }
     // Identification: each held-out crop's nearest training crop names it (without held-out crops: leave-one-out among the training crops).
     const heldOut = validation.flatMap((p) => p.crops.map((crop) => ({ crop, label: p.label })));
     const gallery = usable.flatMap((p) => p.crops.map((crop) => ({ crop, label: p.label })));

@@ -18,6 +18,8 @@ export interface ImportTfjsLayersOptions extends ExpectedArchitecture {
   readonly file?: string;
   /** A Teachable Machine export's metadata.json (parsed): its labels, and Teachable Machine's preprocessing (centre crop, pixels / 127 − 1). */
   readonly teachableMachine?: unknown;
+  /** How metadata.json is named in errors (its path). Default 'metadata.json'. */
+  readonly teachableMachineFile?: string;
   /** Class names to use instead of those found (one per class). */
   readonly labels?: readonly string[];
   /** Upper bound on the weight bytes (default: core's 2 GiB). */
@@ -57,7 +59,7 @@ export async function importTfjsLayers(modelJson: unknown, readShard: ReadShard,
   if (doc.format === 'graph-model') throw new ModelFormatError('is a tfjs graph model ("format": "graph-model"), not a layers model: use importTfjsGraph', { file });
   if (doc.format !== undefined && doc.format !== 'layers-model') throw new ModelFormatError(`"format" is ${JSON.stringify(doc.format)}, expected "layers-model"`, { file });
   if (doc.modelTopology === undefined) throw new ModelFormatError('has no "modelTopology": not a tfjs layers model', { file });
-  const tm = options.teachableMachine !== undefined ? parseTeachableMachineMetadata(options.teachableMachine) : undefined;
+  const tm = options.teachableMachine !== undefined ? parseTeachableMachineMetadata(options.teachableMachine, options.teachableMachineFile) : undefined;
 
   const converted = convertKerasTopology(doc.modelTopology, file);
   const recognized = recognizeMobileNet(converted.graph, file, options);
