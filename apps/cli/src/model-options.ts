@@ -30,7 +30,11 @@ export function modelOptionsFromFlags(flags: ModelFlagValues): MobileNetV1Option
   if (flags.classes !== undefined) options.classes = flags.classes;
   if (flags['depth-multiplier'] !== undefined) options.depthMultiplier = flags['depth-multiplier'];
   if (flags['no-top']) options.includeTop = false;
-  if (flags.pooling !== undefined) options.pooling = flags.pooling;
+  if (flags.pooling !== undefined) {
+    // In the flags' words (the builder would say "includeTop: false").
+    if (!flags['no-top']) throw new UsageError(`--pooling ${flags.pooling} needs --no-top (with the classifier on top, pooling is always its average pool)`);
+    options.pooling = flags.pooling;
+  }
   return options;
 }
 

@@ -56,9 +56,13 @@ describe('usage errors of summary and paper', () => {
   // Values that pass the flag's own check but that the builder rejects in combination.
   const builderCases: [string, string[], string][] = [
     ['classes without top', ['summary', '--no-top', '--classes', '10'], 'option "classes" = 10 is not allowed; classes only applies with includeTop: true'],
-    ['pooling with top', ['summary', '--pooling', 'avg'], 'option "pooling" = "avg" is not allowed'],
     ['depth multiplier on fullConv', ['summary', '--variant', 'fullConv', '--depth-multiplier', '2'], 'option "depthMultiplier" = 2 is not allowed'],
   ];
+  it('--pooling without --no-top is a usage error in the flags\' words (the builder said "includeTop: false")', async () => {
+    const r = await runCli(['summary', '--pooling', 'avg']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('mobilenet-kit summary: --pooling avg needs --no-top (with the classifier on top, pooling is always its average pool)');
+  });
   it.each(builderCases)('builder error: %s exits 2 with the builder\'s message', async (_, argv, message) => {
     const r = await runCli(argv);
     expect(r.code).toBe(EXIT_USAGE);
