@@ -95,26 +95,33 @@ export const detectCommand = defineCommand({
       if (flags.calibrate === undefined) throw new UsageError('mobilenet-kit detect: --int8 needs calibration photos: --calibrate <folder of images> (other photos than the ones to detect in)', 'detect');
       if (flags.backend !== undefined && flags.backend !== 'onnxruntime') throw new UsageError(`mobilenet-kit detect: --int8 runs on --backend onnxruntime, not ${flags.backend}`, 'detect');
     }
+    // The first image decodes (sharp, on libuv's threads) while the backend starts and the detector loads:
+    // in a cold one-photo run that overlap is wall time saved. Its failure is reported in turn, as any file's.
+    // Loaded here, not at the top: `detect --help` and usage errors load no tfjs or sharp.
+    const imageModule = import('../detect-image');
+    const firstDecoded = positionals[0] !== undefined ? imageModule.then((m) => m.decodeFile(positionals[0]!, { allowSvg: flags['allow-svg'] === true })) : undefined;
+    firstDecoded?.catch(() => undefined);
     // The one backend rule (detect-backends.ts); detect prints its own backend line below, from the loaded model.
     const started = await startCommandBackend(flags.int8 ? 'onnxruntime' : flags.backend, io, { json: true });
     const backendName: DetectBackend = started.name;
     // Why the default chose this backend; undefined when --backend named it.
     const defaultReason = started.default ? started.reason : undefined;
-    // Loaded here, not at the top: `detect --help` and usage errors load no tfjs or sharp.
-    const [{ loadFaceDetector }, { detectFile, outputPaths }] = await Promise.all([import('@mobilenet-kit/detection'), import('../detect-image')]);
+    const [{ loadFaceDetector }, { detectFile, outputPaths }] = await Promise.all([import('@mobilenet-kit/detection'), imageModule]);
     const modelDir = path.resolve(flags['model-dir'] ?? (await defaultModelDir()));
     const loadStart = performance.now();
     // Warm-up runs the network once at load on wasm (a fraction of a second), so that the first image's
-    // timings are not the slow first run; on cpu that would cost seconds, so the first image pays it.
-    const load = async (backend: string, backendOptions?: Record<string, unknown>) => {
-      const compileOptions = { warmup: backend !== 'cpu', ...(backendOptions ? { backendOptions } : {}) };
+    // timings are not the slow first run, when there are several images (or calibration photos). With one
+    // image it would only run the network twice: the image pays the first run (a cold `detect photo.jpg`
+    // is then one network run, as face-api's). On cpu it would cost seconds, so the first image pays it.
+    const load = async (backend: string, backendOptions?: Record<string, unknown>, images = positionals.length) => {
+      const compileOptions = { warmup: backend !== 'cpu' && images > 1, ...(backendOptions ? { backendOptions } : {}) };
       const folder = flags.model !== undefined ? await (await import('@mobilenet-kit/detection/node')).loadDetector(path.resolve(flags.model), { backend, compileOptions }) : undefined;
       return { folder, detector: folder ?? (await loadFaceDetector({ backend, modelDir, compileOptions })) };
     };
     let int8: Record<string, unknown> | undefined;
     if (flags.int8) {
       const { detectorCalibrationInputs } = await import('../int8-calibration');
-      const { batches } = await detectorCalibrationInputs(async (backend) => (await load(backend)).detector, flags.calibrate!, 'detect');
+      const { batches } = await detectorCalibrationInputs(async (backend) => (await load(backend, undefined, Number.POSITIVE_INFINITY)).detector, flags.calibrate!, 'detect');
       int8 = { int8: { calibration: batches } };
     }
     const { folder, detector } = await load(backendName, int8);
@@ -129,7 +136,7 @@ export const detectCommand = defineCommand({
       const outputs = outDir !== undefined ? outputPaths(positionals, outDir, flags.format) : undefined;
       if (!flags.json) io.stdout.write(`backend: ${describeBackend(detector.backend)}${defaultReason !== undefined ? `; default: ${defaultReason}` : ''}\n${flags.model !== undefined ? `detector: ${path.resolve(flags.model)} (${detector.labels.filter((l) => l !== null).join(', ')})` : `face detector: SSD MobileNetV1 (face-api weights in ${modelDir})`}, loaded in ${loadMs.toFixed(0)} ms\n`);
       for (const [i, file] of positionals.entries()) {
-        const report = await detectFile(detector, file, options, outputs?.[i], { allowSvg: flags['allow-svg'] === true });
+        const report = await detectFile(detector, file, options, outputs?.[i], { allowSvg: flags['allow-svg'] === true }, i === 0 ? firstDecoded : undefined);
         reports.push(report);
         if ('error' in report) io.stderr.write(`mobilenet-kit detect: ${report.error}\n`);
         else if (!flags.json) io.stdout.write(`\n${renderImageReport(report)}`);
