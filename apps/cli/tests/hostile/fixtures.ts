@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { initializeWeights, mobilenetV1 } from '@mobilenet-kit/backbone';
 import { classifierHead } from '@mobilenet-kit/classification';
@@ -25,7 +25,7 @@ export const FACE_API_DIR = path.dirname(require.resolve('@vladmandic/face-api/p
 /** A copy of the model folder `from` as `to`, with `edit` applied to its files (name → bytes). */
 function variant(root: string, from: string, to: string, edit: (files: Map<string, Buffer>) => void): void {
   const files = new Map<string, Buffer>();
-  for (const f of execFileSync('ls', [path.join(root, from)], { encoding: 'utf8' }).split('\n').filter(Boolean)) files.set(f, readFileSync(path.join(root, from, f)));
+  for (const f of readdirSync(path.join(root, from))) files.set(f, readFileSync(path.join(root, from, f)));
   edit(files);
   mkdirSync(path.join(root, to));
   for (const [f, b] of files) writeFileSync(path.join(root, to, f), b);
@@ -69,7 +69,7 @@ export async function writeHostileFixtures(root: string): Promise<HostileFixture
   const head = classifierHead(backbone, { classes: 3, labels: ['a', 'b', 'c'] });
   const weights = initializeWeights(head.graph, { seed: 1 });
   await saveModel(at('cls'), head.graph, weights, { metadata: head.metadata as never });
-  const shard = execFileSync('ls', [at('cls')], { encoding: 'utf8' }).split('\n').find((f) => f.endsWith('.bin'))!;
+  const shard = readdirSync(at('cls')).find((f) => f.endsWith('.bin'))!;
   variant(root, 'cls', 'cls-truncated-json', (f) => f.set(MODEL_JSON, f.get(MODEL_JSON)!.subarray(0, 200)));
   variant(root, 'cls', 'cls-deep-json', (f) => f.set(MODEL_JSON, Buffer.from(`{"format":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)));
   variant(root, 'cls', 'cls-short-shard', (f) => f.set(shard, f.get(shard)!.subarray(0, 1000)));
