@@ -33,6 +33,7 @@ export function whereClassifiersComeFrom(): string {
 
 const IMAGE_FILE = /\.(png|jpe?g|webp|gif|tiff?|avif|bmp)$/i;
 const isFile = (p: string) => stat(p).then((s) => s.isFile(), () => false);
+const exists = (p: string) => stat(p).then(() => true, () => false);
 
 /**
  * The model folder at `dir`: the folder itself when it holds model.json, or
@@ -49,7 +50,8 @@ export async function resolveModelDir(dir: string, command: string, flag = '--mo
     const hint = IMAGE_FILE.test(dir) && command === 'classify' ? ` (images go before the flags: mobilenet-kit classify ${dir} --model <dir>)` : '';
     throw new UsageError(`${where}: ${flag} ${dir} ${what}${hint}.\n${whereClassifiersComeFrom()}`, command);
   }
-  if (await isFile(path.join(dir, 'model.json'))) return dir;
+  // A model.json that is there but no regular file (a FIFO, a folder) is the loader's to refuse, by its kind.
+  if (await exists(path.join(dir, 'model.json'))) return dir;
   if (await isFile(path.join(dir, 'model', 'model.json'))) return path.join(dir, 'model');
   throw new UsageError(`${where}: ${flag} ${dir} holds no model.json (nor ${path.join(dir, 'model', 'model.json')}).\n${whereClassifiersComeFrom()}`, command);
 }

@@ -57,7 +57,7 @@ function imageCases(command: string, extra: (fx: HostileFixtures) => string[], o
 function modelCases(command: string, build: (model: string, fx: HostileFixtures) => string[], only?: readonly string[], resolved = false): HostileCase[] {
   // Commands that find the model folder first (classify, evaluate, train classifier --init: resolveModelDir) make a missing
   // or wrong folder a usage error (2) that says how to get a classifier; the others load it and fail (1).
-  const usage = new Set(resolved ? ['nowhere', 'ok.png', 'empty-dir', 'cls-fifo-json', 'cls-dir-json'] : []);
+  const usage = new Set(resolved ? ['nowhere', 'ok.png', 'empty-dir'] : []);
   const all: [string, Category, string, RegExp | ((fx: HostileFixtures) => RegExp)][] = [
     ['nowhere', 'model file', 'a model folder that does not exist', /nowhere.*(does not exist|no such|not found|no model)/is],
     ['ok.png', 'model file', 'an image file given as the model folder', /ok\.png.*(not a (model )?folder|not a directory|model\.json|not a model)/is],
@@ -71,8 +71,8 @@ function modelCases(command: string, build: (model: string, fx: HostileFixtures)
     ['cls-wrong-shape', 'shapes', 'a weight of the wrong shape in the manifest', /cls-wrong-shape.*shape/is],
     ['cls-huge-shape', 'shapes', 'a weight claiming 1e18 elements', /cls-huge-shape.*(bytes|shape|elements)/is],
     ['cls-path-escape', 'model file', 'a shard path that leaves the folder', /cls-path-escape.*(outside|inside|escape|leaves)/is],
-    ['cls-fifo-json', 'input file', 'model.json that is a FIFO', resolved ? /cls-fifo-json holds no model\.json/ : /cls-fifo-json.*model\.json.*not a regular file/is],
-    ['cls-dir-json', 'input file', 'model.json that is a folder', resolved ? /cls-dir-json holds no model\.json/ : /cls-dir-json.*model\.json.*(not a regular file|folder|directory)/is],
+    ['cls-fifo-json', 'input file', 'model.json that is a FIFO', /cls-fifo-json\/model\.json": is not a regular file \(a FIFO \(named pipe\)\)/],
+    ['cls-dir-json', 'input file', 'model.json that is a folder', /cls-dir-json\/model\.json": is not a regular file \(a folder\)/],
   ];
   return all
     .filter(([name]) => !only || only.includes(name))
@@ -309,6 +309,7 @@ export function hostileCases(): HostileCase[] {
     flag('train face-distill', '--held-out 1', ['--held-out', '1'], /--held-out.*1/s),
     { command: 'train face-distill', category: 'dataset', what: '--data a folder that does not exist', args: (fx) => ['--data', fx.at('nowhere'), '--out', fx.at('new-run'), '--backend', 'wasm'], code: 1, stderr: /nowhere/is },
     flag('train face-distill', '--views 0', ['--views', '0'], /--views.*0/s),
+    ...outputCases('train face-distill', '--out', (fx) => ['--data', fx.at('photos'), '--backend', 'wasm']),
     flag('train face-distill', '--decay linear', ['--decay', 'linear'], /--decay.*linear/s),
 
     // train face-attributes
@@ -317,6 +318,7 @@ export function hostileCases(): HostileCase[] {
     { command: 'train face-attributes', category: 'dataset', what: '--data-cache a distill-set.json cut short', args: (fx) => ['--data-cache', fx.at('cache-truncated'), '--out', fx.at('new-run'), '--backend', 'wasm'], code: 1, stderr: /cache-truncated.*distill-set\.json.*not valid JSON.*damaged/is },
     { command: 'train face-attributes', category: 'dataset', what: '--data-cache a distill-set.json without its bin entry', args: (fx) => ['--data-cache', fx.at('cache-no-bin-field'), '--out', fx.at('new-run'), '--backend', 'wasm'], code: 1, stderr: /cache-no-bin-field.*distill-set\.json.*no "bin"/is },
     flag('train face-attributes', '--held-out 0', ['--held-out', '0'], /--held-out.*0/s),
+    ...outputCases('train face-attributes', '--out', (fx) => ['--data-cache', fx.at('cache-truncated'), '--backend', 'wasm']),
     { command: 'train face-attributes', category: 'input file', what: '--data-cache whose distill-set.json is a FIFO', args: (fx) => ['--data-cache', fx.at('cache-fifo'), '--out', fx.at('new-run'), '--backend', 'wasm'], code: 1, stderr: /cache-fifo.*distill-set\.json.*not a regular file/is },
 
     // train faces
