@@ -65,6 +65,11 @@ export const trainClassifierCommand = defineCommand({
     if (flags.init !== undefined && (flags.alpha !== undefined || flags.variant !== undefined)) {
       throw new UsageError(`${where}: --alpha and --variant build a random network; with --init the network is the init model's (give --resolution only)`, COMMAND);
     }
+    // Before any work: a name that is no MobileNet v1 layer at all (the backbone checks the rest once it is built).
+    const from = flags['fine-tune-from'];
+    if (from !== undefined && !/^(conv1|conv_(dw|pw)_([1-9]|1[0-3]))$/.test(from)) {
+      throw new UsageError(`${where}: --fine-tune-from ${JSON.stringify(from)} is not a MobileNet v1 layer; --fine-tune-from takes conv1, conv_dw_1, conv_pw_1, …, conv_dw_13, conv_pw_13`, COMMAND);
+    }
     if (flags['freeze-backbone'] && flags['fine-tune-from'] !== undefined) throw new UsageError(`${where}: --freeze-backbone and --fine-tune-from contradict each other (train the head only, or from a layer on)`, COMMAND);
     if (flags.val !== undefined && flags['val-split'] !== undefined) throw new UsageError(`${where}: --val and --val-split contradict each other (a validation folder, or a share of <folder>)`, COMMAND);
     const valSplit = flags['val-split'] ?? 0.2;

@@ -279,7 +279,7 @@ export function hostileCases(): HostileCase[] {
     { command: 'train classifier', category: 'input file', what: 'a file instead of a folder', args: (fx) => [fx.at('ok.png'), '--out', fx.at('new-run')], code: 1, stderr: /ok\.png.*(folder|directory)/is },
     { command: 'train classifier', category: 'dataset', what: 'a class folder holding a truncated image', args: (fx) => [fx.at('classes'), '--out', fx.at('new-run'), '--alpha', '0.25', '--resolution', '32', '--epochs', '1', '--backend', 'wasm'], code: 1, stderr: /bad\.png/is },
     flag('train classifier', '--val-split 1', ['d', '--val-split', '1'], /--val-split.*1/s),
-    { command: 'train classifier', category: 'flags', what: '--fine-tune-from conv_nope', args: (fx) => [fx.at('classes-ok'), '--fine-tune-from', 'conv_nope', '--out', fx.at('new-run')], code: 1, stderr: /freeze\.fromLayer "conv_nope" is not allowed \(a layer of the backbone/ },
+    { command: 'train classifier', category: 'flags', what: '--fine-tune-from conv_nope', args: (fx) => [fx.at('classes-ok'), '--fine-tune-from', 'conv_nope', '--out', fx.at('new-run')], code: 2, stderr: /--fine-tune-from "conv_nope" is not a MobileNet v1 layer; --fine-tune-from takes conv1, conv_dw_1/ },
     ...modelCases('train classifier', (m, fx) => [fx.at('classes-ok'), '--init', m, '--out', fx.at('new-run'), '--backend', 'wasm'], ['nowhere', 'cls-deep-json', 'cls-nan'], true),
     ...outputCases('train classifier', '--out', (fx) => [fx.at('classes-ok'), '--alpha', '0.25', '--resolution', '32', '--epochs', '1', '--backend', 'wasm']),
 
