@@ -197,7 +197,8 @@ describe('mistakes, with what to do', () => {
       expect(r.stderr).toContain('a tfjs layers model.json');
       expect(r.stderr).toContain('mobilenet_1_0_224_tf.h5');
       expect(r.stderr).toContain('an ONNX MobileNet v1');
-      expect(r.stderr).not.toMatch(/tfhub/);
+      expect(r.stderr).toContain('a tfjs graph model');
+      expect(r.stderr).toContain('tfhub.dev/google/imagenet/mobilenet_v1_100_224/classification/1');
     }
     const photoAsModel = await runCli(['classify', photo, '--model', photo]);
     expect(photoAsModel.stderr).toContain(`--model ${photo} is an image, not a model folder`);
