@@ -173,6 +173,8 @@ function compileSettings(base: OnnxruntimeBackendOptions, runtime: Runtime, opti
 class OnnxruntimeModel implements CompiledModel {
   private disposed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The last run queued on the session, settled or not (serialRuns only). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     /** The graph's name, for error messages. */
@@ -182,6 +184,14 @@ class OnnxruntimeModel implements CompiledModel {
     readonly inputs: readonly TensorSpec[],
     readonly outputs: readonly TensorSpec[],
     readonly backend: BackendInfo,
+    /**
+     * One session.run at a time: onnxruntime-web refuses a run while another
+     * is in progress on the same session ("Session already started" on its
+     * wasm provider) or never settles the second one (its webgpu provider,
+     * Chromium 156 on SwiftShader: over 60 s); onnxruntime-node runs them
+     * concurrently.
+     */
+    private readonly serialRuns: boolean,
   ) {}
 
   async run(inputs: Readonly<Record<string, TensorLike>>): Promise<Record<string, HostTensor>> {
@@ -195,7 +205,8 @@ class OnnxruntimeModel implements CompiledModel {
       batch = host.shape[0];
       feeds[spec.name] = new this.ort.Tensor('float32', host.data, host.shape);
     }
-    const pending = this.session.run(feeds);
+    const pending = this.serialRuns ? this.queue.then(() => this.session.run(feeds)) : this.session.run(feeds);
+    if (this.serialRuns) this.queue = pending.catch(() => undefined);
     this.inFlight.add(pending);
     let results: Record<string, OrtTensor>;
     try {
@@ -289,7 +300,7 @@ export function onnxruntimeBackend(options: OnnxruntimeBackendOptions = {}): Bac
         ...(int8Info ? { int8: true, calibration: int8Info.method } : {}),
         ...(settings.spinning !== undefined ? { spinning: settings.spinning } : {}),
       };
-      const model = new OnnxruntimeModel(graph.name, rt.ort, session, inputs, outputs, backend);
+      const model = new OnnxruntimeModel(graph.name, rt.ort, session, inputs, outputs, backend, rt.name === 'onnxruntime-web');
       if (compileOptions.warmup) {
         const zeros: Record<string, HostTensor> = {};
         for (const spec of inputs) {
