@@ -24,8 +24,17 @@ export const BACKEND_FLAG = choiceFlag({
  * Registers the backend in core's registry and starts it (wasm loads its binary here, so a failure is reported before any work).
  * The backends are imported here, not at the top, so that help and usage errors load no tfjs.
  */
-export async function startBackend(name: ClassificationBackend): Promise<void> {
-  const backend = name === 'wasm' ? (await import('@mobilenet-kit/backend-wasm')).registerWasmBackend() : (await import('@mobilenet-kit/backend-cpu')).registerCpuBackend();
+/**
+ * `wasmThreads`: the thread count wasm should start with, a preference: where tfjs's wasm already runs in this
+ * process (its pool is fixed once started) the backend keeps the pool it has.
+ */
+export async function startBackend(name: ClassificationBackend, options: { wasmThreads?: number } = {}): Promise<void> {
+  let backend: { init?(): Promise<void> };
+  if (name === 'wasm') {
+    const [{ registerWasmBackend }, tf] = await Promise.all([import('@mobilenet-kit/backend-wasm'), import('@tensorflow/tfjs-core')]);
+    const running = tf.engine().registry.wasm !== undefined;
+    backend = registerWasmBackend(options.wasmThreads !== undefined && !running ? { threads: options.wasmThreads } : {});
+  } else backend = (await import('@mobilenet-kit/backend-cpu')).registerCpuBackend();
   await backend.init?.();
 }
 

@@ -41,11 +41,11 @@ export const DETECT_BACKEND_FLAG = INFERENCE_BACKEND_FLAG;
  * embedder), so onnxruntime's idle threads must not spin-wait and take the
  * cores from the model running (backend-onnxruntime README, Speed).
  */
-export async function startDetectBackend(name: DetectBackend, options: { modelsInTurn?: boolean } = {}): Promise<void> {
+export async function startDetectBackend(name: DetectBackend, options: { modelsInTurn?: boolean; wasmThreads?: number } = {}): Promise<void> {
   if (name === 'onnxruntime') {
     const { registerOnnxruntimeBackend } = await import('@mobilenet-kit/backend-onnxruntime');
     await registerOnnxruntimeBackend(options.modelsInTurn ? { spinning: false } : {}).init?.();
-  } else await startBackend(name as ClassificationBackend);
+  } else await startBackend(name as ClassificationBackend, options.wasmThreads !== undefined ? { wasmThreads: options.wasmThreads } : {});
 }
 
 /** The backend the default chose and why (shown next to the backend that ran). */
@@ -72,7 +72,7 @@ async function versionOf(name: DetectBackend): Promise<string | undefined> {
  * Tries `order` in turn and starts the first that starts; the reason names
  * each one passed over and why. Throws when none starts.
  */
-async function startFastest<B extends DetectBackend>(order: readonly B[], options: { modelsInTurn?: boolean }): Promise<DefaultBackendChoice & { name: B }> {
+async function startFastest<B extends DetectBackend>(order: readonly B[], options: { modelsInTurn?: boolean; wasmThreads?: number }): Promise<DefaultBackendChoice & { name: B }> {
   const problems: string[] = [];
   for (const name of order) {
     try {
@@ -139,7 +139,7 @@ export function backendLine(started: StartedBackend): string {
 export async function startCommandBackend(
   requested: DetectBackend | undefined,
   io: CliIo,
-  options: { training?: boolean; modelsInTurn?: boolean; json?: boolean; threads?: number } = {},
+  options: { training?: boolean; modelsInTurn?: boolean; json?: boolean; threads?: number; wasmThreads?: number } = {},
 ): Promise<StartedBackend> {
   let name: DetectBackend;
   let reason: string;

@@ -102,7 +102,12 @@ export const detectCommand = defineCommand({
     const firstDecoded = positionals[0] !== undefined ? imageModule.then((m) => m.decodeFile(positionals[0]!, { allowSvg: flags['allow-svg'] === true })) : undefined;
     firstDecoded?.catch(() => undefined);
     // The one backend rule (detect-backends.ts); detect prints its own backend line below, from the loaded model.
-    const started = await startCommandBackend(flags.int8 ? 'onnxruntime' : flags.backend, io, { json: true });
+    // One image on wasm runs on one thread unless MOBILENET_KIT_WASM_THREADS says otherwise: starting tfjs's
+    // threaded build (its worker threads, each instantiating the module) costs more than a second thread saves
+    // on one network run (cold `detect sample1.jpg --backend wasm`, medians of 7 pairs: 1.23 s at 1 thread
+    // against 1.50 s at 2, peak RSS 209 against 293 MiB). Several images use every core.
+    const oneImage = positionals.length === 1 && !flags.int8 && !process.env.MOBILENET_KIT_WASM_THREADS;
+    const started = await startCommandBackend(flags.int8 ? 'onnxruntime' : flags.backend, io, { json: true, ...(oneImage ? { wasmThreads: 1 } : {}) });
     const backendName: DetectBackend = started.name;
     // Why the default chose this backend; undefined when --backend named it.
     const defaultReason = started.default ? started.reason : undefined;
