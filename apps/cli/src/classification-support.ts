@@ -31,9 +31,8 @@ export const BACKEND_FLAG = choiceFlag({
 export async function startBackend(name: ClassificationBackend, options: { wasmThreads?: number } = {}): Promise<void> {
   let backend: { init?(): Promise<void> };
   if (name === 'wasm') {
-    const [{ registerWasmBackend }, tf] = await Promise.all([import('@mobilenet-kit/backend-wasm'), import('@tensorflow/tfjs-core')]);
-    const running = tf.engine().registry.wasm !== undefined;
-    backend = registerWasmBackend(options.wasmThreads !== undefined && !running ? { threads: options.wasmThreads } : {});
+    const { registerWasmBackend, wasmAlreadyStarted } = await import('@mobilenet-kit/backend-wasm');
+    backend = registerWasmBackend(options.wasmThreads !== undefined && !wasmAlreadyStarted() ? { threads: options.wasmThreads } : {});
   } else backend = (await import('@mobilenet-kit/backend-cpu')).registerCpuBackend();
   await backend.init?.();
 }

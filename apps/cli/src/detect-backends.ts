@@ -116,7 +116,8 @@ async function threadsOf(name: DetectBackend, options: { threads?: number }): Pr
   if (name === 'onnxruntime') return options.threads ?? os.availableParallelism();
   if (name === 'wasm') {
     try {
-      return (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+      // Through backend-wasm, which loads tfjs by require in Node (an ESM import of tfjs's CommonJS costs ~200 ms cold).
+      return (await import('@mobilenet-kit/backend-wasm')).wasmThreadsCount();
     } catch {
       return 1;
     }

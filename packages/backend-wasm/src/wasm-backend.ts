@@ -31,9 +31,14 @@ export interface WasmBackendOptions {
   readonly fused?: boolean;
 }
 
-/** True once tfjs has a working 'wasm' backend instance (without starting one). */
-function wasmAlreadyStarted(): boolean {
+/** True once tfjs has a working 'wasm' backend instance (without starting one): its thread pool is then fixed. */
+export function wasmAlreadyStarted(): boolean {
   return tf.engine().registry.wasm !== undefined;
+}
+
+/** The XNNPACK threads tfjs's wasm backend runs (or will start) with: tfjs-backend-wasm's getThreadsCount. */
+export function wasmThreadsCount(): number {
+  return getThreadsCount();
 }
 
 /** The environment variable that replaces threads: 'auto' in Node (CI, tests that time things). */
