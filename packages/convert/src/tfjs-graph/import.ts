@@ -1,6 +1,7 @@
 import { type FusableActivation, type Graph, GraphBuilder, GraphError, ModelFormatError, OP_PARAMS, type ReadShard, type Shape, type WeightTensor, decodeWeightsManifest, formatShape, paramName, planWeightsManifest } from '@mobilenet-kit/core';
 import { type ImportedModel, assembleImport } from '../imported-model';
 import { type ExpectedArchitecture, recognizeMobileNet } from '../recognize';
+import { isRecord, readTfjsModelJson } from '../tfjs-model-json';
 import { type TfNode, attrBool, attrFloat, attrInts, attrShape, attrString, attrStrings, attrType, constShape, readGraphDef, splitTensorName } from './graph-def';
 
 export interface ImportTfjsGraphOptions extends ExpectedArchitecture {
@@ -12,7 +13,6 @@ export interface ImportTfjsGraphOptions extends ExpectedArchitecture {
   readonly maxBytes?: number;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const READ_OPS =
   'Placeholder, Const, Identity, Conv2D, DepthwiseConv2dNative, _FusedConv2D / FusedDepthwiseConv2dNative (fused_ops BiasAdd[, Relu / Relu6]), BiasAdd / Add of a bias, FusedBatchNorm(V2/V3), Relu, Relu6, AvgPool, Mean, Squeeze, Reshape, Softmax, and Mul / Sub / Add / RealDiv of a scalar on the input';
 const LAYER = /(?:^|\/)MobilenetV1\/(?:MobilenetV1\/)?(?:Conv2d_(\d+)(?:_(depthwise|pointwise))?|Logits\/(Conv2d_1c_1x1))(?:\/|$)/;
@@ -60,17 +60,7 @@ type PreludeStep = { op: 'mul' | 'add' | 'sub' | 'rsub' | 'div'; constant: strin
  */
 export async function importTfjsGraph(modelJson: unknown, readShard: ReadShard, options: ImportTfjsGraphOptions = {}): Promise<ImportedModel> {
   const file = options.file ?? 'model.json';
-  let doc = modelJson;
-  if (typeof doc === 'string') {
-    try {
-      doc = JSON.parse(doc);
-    } catch (e) {
-      throw new ModelFormatError(`not valid JSON: ${(e as Error).message}`, { file });
-    }
-  }
-  if (!isRecord(doc)) throw new ModelFormatError('a tfjs graph model.json is an object { format, modelTopology, weightsManifest }', { file });
-  if (doc.format === 'layers-model') throw new ModelFormatError('is a tfjs layers model ("format": "layers-model"), not a graph model: use importTfjsLayers', { file });
-  if (doc.format !== undefined && doc.format !== 'graph-model') throw new ModelFormatError(`"format" is ${JSON.stringify(doc.format)}, expected "graph-model"`, { file });
+  const doc = readTfjsModelJson(modelJson, 'graph-model', file);
   const tfNodes = readGraphDef(doc.modelTopology, file);
   const fail = (node: TfNode | undefined, problem: string): never => {
     throw new ModelFormatError(node ? `node "${node.name}" (${node.op}): ${problem}` : problem, { file });

@@ -3,6 +3,7 @@ import { type ImportedModel, assembleImport } from '../imported-model';
 import { assembleKerasWeights, matchKerasWeights } from '../keras/weights';
 import { convertKerasTopology } from '../keras/topology';
 import { type ExpectedArchitecture, recognizeMobileNet } from '../recognize';
+import { isRecord, readTfjsModelJson } from '../tfjs-model-json';
 
 /** Teachable Machine's metadata.json (the fields used here). */
 export interface TeachableMachineMetadata {
@@ -26,7 +27,6 @@ export interface ImportTfjsLayersOptions extends ExpectedArchitecture {
   readonly maxBytes?: number;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Checks a Teachable Machine metadata.json: it must hold a list of string labels. */
 export function parseTeachableMachineMetadata(raw: unknown, file = 'metadata.json'): TeachableMachineMetadata {
@@ -47,17 +47,7 @@ export function parseTeachableMachineMetadata(raw: unknown, file = 'metadata.jso
  */
 export async function importTfjsLayers(modelJson: unknown, readShard: ReadShard, options: ImportTfjsLayersOptions = {}): Promise<ImportedModel> {
   const file = options.file ?? 'model.json';
-  let doc = modelJson;
-  if (typeof doc === 'string') {
-    try {
-      doc = JSON.parse(doc);
-    } catch (e) {
-      throw new ModelFormatError(`not valid JSON: ${(e as Error).message}`, { file });
-    }
-  }
-  if (!isRecord(doc)) throw new ModelFormatError('a tfjs layers model.json is an object { format, modelTopology, weightsManifest }', { file });
-  if (doc.format === 'graph-model') throw new ModelFormatError('is a tfjs graph model ("format": "graph-model"), not a layers model: use importTfjsGraph', { file });
-  if (doc.format !== undefined && doc.format !== 'layers-model') throw new ModelFormatError(`"format" is ${JSON.stringify(doc.format)}, expected "layers-model"`, { file });
+  const doc = readTfjsModelJson(modelJson, 'layers-model', file);
   if (doc.modelTopology === undefined) throw new ModelFormatError('has no "modelTopology": not a tfjs layers model', { file });
   const tm = options.teachableMachine !== undefined ? parseTeachableMachineMetadata(options.teachableMachine, options.teachableMachineFile) : undefined;
 

@@ -17,14 +17,11 @@ export class OutputPathError extends Error {
 const codeOf = (e: unknown) => (e as { code?: string } | null)?.code;
 
 /**
- * Creates an output folder and its missing parents one level at a time
- * (Node 20's `mkdir({ recursive: true })` loops forever under /proc, where
- * mkdir answers ENOENT under an existing parent), then checks that it is a
- * writable folder. Every failure is an OutputPathError naming `flag`:
- * an existing file where a folder is needed, no permission, a read-only or
- * virtual file system.
+ * The output folder resolved, its nearest existing ancestor (the folder
+ * itself when it exists) and the levels to create below that ancestor; an
+ * existing file on the way is an OutputPathError naming `flag`.
  */
-export async function ensureOutputDir(dir: string, flag = '--out'): Promise<string> {
+async function nearestExistingFolder(dir: string, flag: string): Promise<{ target: string; existing: string; missing: string[] }> {
   const target = path.resolve(dir);
   const missing: string[] = [];
   let probe = target;
@@ -34,7 +31,7 @@ export async function ensureOutputDir(dir: string, flag = '--out'): Promise<stri
       if (!stat.isDirectory()) {
         throw new OutputPathError(dir, flag, probe === target ? `exists and is ${fileKind(stat)}, not a folder` : `cannot be created: "${probe}" is ${fileKind(stat)}, not a folder`);
       }
-      break;
+      return { target, existing: probe, missing };
     } catch (e) {
       if (e instanceof OutputPathError) throw e;
       if ((codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') && path.dirname(probe) !== probe) {
@@ -45,21 +42,33 @@ export async function ensureOutputDir(dir: string, flag = '--out'): Promise<stri
       throw new OutputPathError(dir, flag, `cannot be used (${codeOf(e) ?? (e as Error).message})`);
     }
   }
+}
+
+/** Why mkdir failed in `parent`, in words. */
+function mkdirRefusal(e: unknown, parent: string): string {
+  const c = codeOf(e);
+  if (c === 'EACCES' || c === 'EPERM') return 'permission denied';
+  if (c === 'EROFS') return 'the file system is read-only';
+  if (c === 'ENOENT') return `the file system refuses new folders in "${parent}" (a virtual file system such as /proc?)`;
+  return `${c ?? ''} ${(e as Error).message}`.trim();
+}
+
+/**
+ * Creates an output folder and its missing parents one level at a time
+ * (Node 20's `mkdir({ recursive: true })` loops forever under /proc, where
+ * mkdir answers ENOENT under an existing parent), then checks that it is a
+ * writable folder. Every failure is an OutputPathError naming `flag`:
+ * an existing file where a folder is needed, no permission, a read-only or
+ * virtual file system.
+ */
+export async function ensureOutputDir(dir: string, flag = '--out'): Promise<string> {
+  const { target, missing } = await nearestExistingFolder(dir, flag);
   for (const d of missing) {
     try {
       await fsp.mkdir(d);
     } catch (e) {
-      const c = codeOf(e);
-      if (c === 'EEXIST') continue;
-      const why =
-        c === 'EACCES' || c === 'EPERM'
-          ? 'permission denied'
-          : c === 'EROFS'
-            ? 'the file system is read-only'
-            : c === 'ENOENT'
-              ? `the file system refuses new folders in "${path.dirname(d)}" (a virtual file system such as /proc?)`
-              : `${c ?? ''} ${(e as Error).message}`.trim();
-      throw new OutputPathError(dir, flag, `cannot create "${d}": ${why}`);
+      if (codeOf(e) === 'EEXIST') continue;
+      throw new OutputPathError(dir, flag, `cannot create "${d}": ${mkdirRefusal(e, path.dirname(d))}`);
     }
   }
   try {
@@ -106,24 +115,7 @@ export async function mkdirLevels(dir: string, fs: { stat(p: string): Promise<un
  * something to write.
  */
 export async function checkOutputDir(dir: string, flag = '--out'): Promise<string> {
-  const target = path.resolve(dir);
-  let probe = target;
-  for (;;) {
-    try {
-      const stat = await fsp.stat(probe);
-      if (!stat.isDirectory()) {
-        throw new OutputPathError(dir, flag, probe === target ? `exists and is ${fileKind(stat)}, not a folder` : `cannot be created: "${probe}" is ${fileKind(stat)}, not a folder`);
-      }
-      break;
-    } catch (e) {
-      if (e instanceof OutputPathError) throw e;
-      if ((codeOf(e) === 'ENOENT' || codeOf(e) === 'ENOTDIR') && path.dirname(probe) !== probe) {
-        probe = path.dirname(probe);
-        continue;
-      }
-      throw new OutputPathError(dir, flag, `cannot be used (${codeOf(e) ?? (e as Error).message})`);
-    }
-  }
+  const { target, existing: probe } = await nearestExistingFolder(dir, flag);
   try {
     await fsp.access(probe, fsp.constants.W_OK);
   } catch {
@@ -134,16 +126,7 @@ export async function checkOutputDir(dir: string, flag = '--out'): Promise<strin
     try {
       await fsp.mkdir(test);
     } catch (e) {
-      const c = codeOf(e);
-      const why =
-        c === 'EACCES' || c === 'EPERM'
-          ? 'permission denied'
-          : c === 'EROFS'
-            ? 'the file system is read-only'
-            : c === 'ENOENT'
-              ? `the file system refuses new folders in "${probe}" (a virtual file system such as /proc?)`
-              : `${c ?? ''} ${(e as Error).message}`.trim();
-      throw new OutputPathError(dir, flag, `cannot create a folder in "${probe}": ${why}`);
+      throw new OutputPathError(dir, flag, `cannot create a folder in "${probe}": ${mkdirRefusal(e, probe)}`);
     }
     await fsp.rmdir(test).catch(() => undefined);
   }
