@@ -49,6 +49,9 @@ beforeAll(async () => {
     cpSync(path.join(faceApiDemo, `sample${sample}.jpg`), path.join(dir, 'people', person, 'one.jpg'));
   }
   cpSync(shippedStudent, path.join(dir, 'my-student'), { recursive: true });
+  // Calibration images for detect's int8 example: other photos than the one detected.
+  mkdirSync(path.join(dir, 'other-photos'));
+  for (const sample of [5, 6]) cpSync(path.join(faceApiDemo, `sample${sample}.jpg`), path.join(dir, 'other-photos', `sample${sample}.jpg`));
 });
 
 afterAll(() => {
