@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Graph, HostTensor, Weights } from '@mobilenet-kit/core';
 import type { CalibrationMethod, CalibrationRanges, OnnxLayout } from '@mobilenet-kit/onnx';
@@ -23,6 +23,8 @@ export interface StoredInt8 {
   readonly ranges: CalibrationRanges;
 }
 
+type CalibrationBatches = { batches: Readonly<Record<string, HostTensor>>[]; images: number };
+
 async function imageFiles(dir: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (d: string) => {
@@ -35,6 +37,33 @@ async function imageFiles(dir: string): Promise<string[]> {
   };
   await walk(dir);
   return found.slice(0, MAX_CALIBRATION_IMAGES);
+}
+
+/** The calibration images of a folder (at most MAX_CALIBRATION_IMAGES); a folder with none is a usage error. */
+async function calibrationFiles(folder: string, command: string): Promise<string[]> {
+  const files = await imageFiles(folder);
+  if (files.length === 0) throw new UsageError(`mobilenet-kit ${command}: no calibration images: the folder ${folder} holds no image files (.jpg, .png, .webp, …)`, command);
+  return files;
+}
+
+/**
+ * Runs `feed` on a recorder of the onnxruntime backend (registered for the
+ * call only) and returns the network inputs it recorded.
+ */
+async function recordOnOnnxruntime(feed: (backend: string) => Promise<number>): Promise<CalibrationBatches> {
+  const [{ calibrationRecorder, registerOnnxruntimeBackend }, { registerBackend, unregisterBackend, listBackends }] = await Promise.all([
+    import('@mobilenet-kit/backend-onnxruntime'),
+    import('@mobilenet-kit/core'),
+  ]);
+  if (!listBackends().includes('onnxruntime')) await registerOnnxruntimeBackend().init?.();
+  const recorder = calibrationRecorder('onnxruntime');
+  registerBackend(recorder.backend);
+  try {
+    const images = await feed(recorder.backend.name);
+    return { batches: recorder.batches, images };
+  } finally {
+    unregisterBackend(recorder.backend.name);
+  }
 }
 
 /**
@@ -52,15 +81,14 @@ export async function calibrationInputs(
   metadata: Record<string, unknown> | undefined,
   source: string,
   options: { modelDir?: string; dataDir?: string; command: string },
-): Promise<{ batches: Readonly<Record<string, HostTensor>>[]; images: number }> {
+): Promise<CalibrationBatches> {
   const isDataset = (CALIBRATION_DATASETS as readonly string[]).includes(source);
   const isFolder = !isDataset && (await stat(source).then((s) => s.isDirectory(), () => false));
   if (!isDataset && !isFolder) throw new UsageError(`mobilenet-kit ${options.command}: --calibrate ${source} is neither ${CALIBRATION_DATASETS.join(' nor ')} nor a folder of images`, options.command);
   const isClassifier = metadata?.task === 'classification';
   const isEmbedder = metadata !== undefined && typeof metadata.faceEmbedder === 'object' && metadata.faceEmbedder !== null;
   if (isDataset && !isClassifier) throw new UsageError(`mobilenet-kit ${options.command}: --calibrate ${source} calibrates a Fashion-MNIST classifier (a model folder from train fashion-mnist); give a folder of images for this model`, options.command);
-  const files = isFolder ? await imageFiles(source) : [];
-  if (isFolder && files.length === 0) throw new UsageError(`mobilenet-kit ${options.command}: no calibration images: the folder ${source} holds no image files (.jpg, .png, .webp, …)`, options.command);
+  const files = isFolder ? await calibrationFiles(source, options.command) : [];
   const { decodeImage, preprocess } = await import('@mobilenet-kit/image');
 
   if (!isClassifier && !isEmbedder) {
@@ -73,22 +101,17 @@ export async function calibrationInputs(
     return { batches, images: files.length };
   }
 
-  const { calibrationRecorder, registerOnnxruntimeBackend } = await import('@mobilenet-kit/backend-onnxruntime');
-  const { registerBackend, unregisterBackend, listBackends } = await import('@mobilenet-kit/core');
-  if (!listBackends().includes('onnxruntime')) await registerOnnxruntimeBackend().init?.();
-  const recorder = calibrationRecorder('onnxruntime');
-  registerBackend(recorder.backend);
-  try {
+  return recordOnOnnxruntime(async (backend) => {
     if (isClassifier) {
       const { classProbabilities, createClassifier, datasetImage } = await import('@mobilenet-kit/classification');
-      const classifier = await createClassifier(graph, weights, metadata, { backend: recorder.backend.name });
+      const classifier = await createClassifier(graph, weights, metadata, { backend });
       try {
         if (isDataset) {
           const { readFashionMnist } = await import('@mobilenet-kit/classification/node');
           const train = await readFashionMnist('train', options.dataDir);
           const images = Array.from({ length: Math.min(MAX_CALIBRATION_IMAGES, train.count) }, (_, i) => datasetImage(train, i));
           await classProbabilities(classifier, images, 32);
-          return { batches: recorder.batches, images: images.length };
+          return images.length;
         }
         for (const f of files) await classProbabilities(classifier, [await decodeImage(f)], 1);
       } finally {
@@ -97,26 +120,27 @@ export async function calibrationInputs(
     } else {
       if (options.modelDir === undefined) throw new Error(`${options.command}: a face embedder is calibrated from its model folder`);
       const { loadEmbedderModel } = await import('@mobilenet-kit/face');
-      const embedder = await loadEmbedderModel(options.modelDir, { backend: recorder.backend.name });
+      const embedder = await loadEmbedderModel(options.modelDir, { backend });
       try {
         for (const f of files) await embedder.embed(await decodeImage(f));
       } finally {
         embedder.dispose();
       }
     }
-    return { batches: recorder.batches, images: files.length };
-  } finally {
-    unregisterBackend(recorder.backend.name);
-  }
+    return files.length;
+  });
 }
 
 /** The stored calibration of a model folder, checked; an error that says how to make one when it is missing. */
 export async function readStoredInt8(modelDir: string, command: string): Promise<StoredInt8> {
   const file = path.join(modelDir, INT8_FILE);
-  let text: string;
+  const [{ parseJsonBounded }, { InputFileError, readRegularFile }] = await Promise.all([import('@mobilenet-kit/core'), import('@mobilenet-kit/core/node')]);
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
+    // A regular file only (a FIFO would block the read), as every other sidecar of a model folder.
+    bytes = await readRegularFile(file, { what: 'int8 calibration' });
+  } catch (e) {
+    if (!(e instanceof InputFileError && e.problem === 'not-found')) throw e;
     throw new UsageError(
       `mobilenet-kit ${command}: --int8 needs the model's calibration, and ${file} does not exist: make it with mobilenet-kit export ${modelDir} --format onnx --quantize int8 --calibrate <folder|fashion-mnist> --out <file.onnx>`,
       command,
@@ -124,9 +148,9 @@ export async function readStoredInt8(modelDir: string, command: string): Promise
   }
   let stored: StoredInt8;
   try {
-    stored = JSON.parse(text) as StoredInt8;
+    stored = parseJsonBounded(bytes, { file }) as StoredInt8;
   } catch (e) {
-    throw new Error(`${file} is not JSON: ${(e as Error).message}`);
+    throw new Error(`${file} is not JSON: ${(e as Error).message.replace(`${file}: `, '')}`);
   }
   if (stored?.format !== INT8_FORMAT || typeof stored.ranges !== 'object' || stored.ranges === null) throw new Error(`${file} is not an int8 calibration file (format ${JSON.stringify(stored?.format)}, expected ${INT8_FORMAT})`);
   for (const [name, r] of Object.entries(stored.ranges)) {
@@ -149,22 +173,17 @@ export async function detectorCalibrationInputs(
   load: (backend: string) => Promise<{ detect(image: import('@mobilenet-kit/image').RgbImage): Promise<unknown>; dispose(): void }>,
   folder: string,
   command: string,
-): Promise<{ batches: Readonly<Record<string, HostTensor>>[]; images: number }> {
+): Promise<CalibrationBatches> {
   if (!(await stat(folder).then((s) => s.isDirectory(), () => false))) throw new UsageError(`mobilenet-kit ${command}: --calibrate ${folder} is not a folder of images`, command);
-  const files = await imageFiles(folder);
-  if (files.length === 0) throw new UsageError(`mobilenet-kit ${command}: no calibration images: the folder ${folder} holds no image files (.jpg, .png, .webp, …)`, command);
-  const [{ calibrationRecorder }, { registerBackend, unregisterBackend }, { decodeImage }] = await Promise.all([import('@mobilenet-kit/backend-onnxruntime'), import('@mobilenet-kit/core'), import('@mobilenet-kit/image')]);
-  const recorder = calibrationRecorder('onnxruntime');
-  registerBackend(recorder.backend);
-  try {
-    const detector = await load(recorder.backend.name);
+  const files = await calibrationFiles(folder, command);
+  const { decodeImage } = await import('@mobilenet-kit/image');
+  return recordOnOnnxruntime(async (backend) => {
+    const detector = await load(backend);
     try {
       for (const f of files) await detector.detect(await decodeImage(f));
     } finally {
       detector.dispose();
     }
-    return { batches: recorder.batches, images: files.length };
-  } finally {
-    unregisterBackend(recorder.backend.name);
-  }
+    return files.length;
+  });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -61,6 +62,25 @@ describe('mobilenet-kit export --quantize int8', () => {
     expect(JSON.parse(c.stdout)[0].predictions.length).toBe(3);
     const plain = await runCli(['classify', path.join(photos, 'p0.png'), '--model', classifierDir, '--int8', '--backend', 'onnxruntime']);
     expect(plain.stderr).toMatch(/^int8: QDQ on onnxruntime, calibration from .*int8\.json \(percentile on 3 images of .*photos\)$/m);
+  });
+
+  it('classify --int8 without a stored calibration says how to make one; an int8.json that is a FIFO or not JSON is named, never read blocking', async () => {
+    const bare = path.join(dir, 'bare');
+    const head = classifierHead(mobilenetV1({ alpha: 0.25, resolution: 32, variant: 'shallow', includeTop: false }), { classes: 3, labels: ['a', 'b', 'c'] });
+    await saveModel(bare, head.graph, randomWeights(head.graph, createPrng(2)), { metadata: head.metadata as unknown as Record<string, unknown> });
+    const classify = () => runCli(['classify', path.join(photos, 'p0.png'), '--model', bare, '--int8', '--backend', 'onnxruntime']);
+    const missing = await classify();
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--int8 needs the model's calibration, and ${path.join(bare, 'int8.json')} does not exist: make it with mobilenet-kit export ${bare} --format onnx --quantize int8`);
+    writeFileSync(path.join(bare, 'int8.json'), '{"format": ');
+    const broken = await classify();
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain(`${path.join(bare, 'int8.json')} is not JSON`);
+    rmSync(path.join(bare, 'int8.json'));
+    execFileSync('mkfifo', [path.join(bare, 'int8.json')]);
+    const fifo = await classify();
+    expect(fifo.code).toBe(1);
+    expect(fifo.stderr).toContain(`${path.join(bare, 'int8.json')}: int8 calibration is not a regular file (a FIFO (named pipe))`);
   });
 
   it.each([
