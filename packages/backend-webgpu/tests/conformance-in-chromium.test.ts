@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BundledPage, launchChromium, openBundledPage, WEBGPU_CHROMIUM_ARGS } from '@mobilenet-kit/chromium';
-import { conformanceCases, type Tolerance } from '@mobilenet-kit/core/conformance';
+import { conformanceCases, DEFAULT_TOLERANCES } from '@mobilenet-kit/core/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -14,12 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const full = process.env.MOBILENET_KIT_FULL_CONFORMANCE === '1';
 
 /** Core's default tolerances; see the README for the errors measured on SwiftShader. */
-const TOLERANCE: { ops: Tolerance; passes: Tolerance; models: Tolerance; contract: Tolerance } = {
-  ops: { atol: 1e-4, rtol: 1e-4 },
-  passes: { atol: 1e-4, rtol: 1e-4 },
-  models: { atol: 1e-3, rtol: 1e-3 },
-  contract: { atol: 1e-6, rtol: 1e-6 },
-};
+const TOLERANCE = DEFAULT_TOLERANCES;
 
 const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), 'browser/conformance-page.ts');
 // The names only: nothing compiles in Node (where there is no WebGPU).
